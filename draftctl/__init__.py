@@ -1,0 +1,3 @@
+"""draftctl: attributed policy drafting on plain git."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m draftctl`."""
+
+from draftctl.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""Commands of the writer's daily loop: `commit`, `status` and `log`."""
+
+from __future__ import annotations
+
+import typer
+
+from draftctl import output
+
+
+def commit(
+    drafts: list[str] = typer.Argument(
+        None, help="Drafts to record (default: every changed draft)."
+    ),
+    round_id: str = typer.Option(..., "--round", help="The consultation round behind the change."),
+    by: list[str] = typer.Option(
+        [], "--by", help="A stakeholder whose input prompted it (repeat)."
+    ),
+    message: str = typer.Option(..., "-m", "--message", help="What changed, in one line."),
+    why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
+    feedback: list[str] = typer.Option([], "--feedback", help="A feedback reference (repeat)."),
+    section: list[str] = typer.Option(
+        [], "--section", help="Record only changes inside this section (repeat; `A/B` for a path)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Allow a round that is not open."),
+) -> None:
+    """Record changes to drafts with the round, stakeholders and rationale behind them.
+
+    Example: draftctl commit policy --round evidence-review --by who -m "Cite WHO 2012 guidance"
+    """
+    from draftctl.cli import workspace
+    from draftctl.recording import build_attribution, commit_changes
+
+    ws = workspace()
+    attribution = build_attribution(ws.config, round_id, by, why, feedback, force=force)
+    done = commit_changes(ws, drafts or [], attribution, message, section)
+    names = ", ".join(ws.draft_name(p) for p in done.drafts)
+    output.notice(f"recorded {done.commit[:10]} ({names}) for round {round_id}")
+
+
+def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show uncommitted changes, unattributed commits, open rounds and the last version.
+
+    Example: draftctl status
+    """
+    from draftctl.cli import workspace
+    from draftctl.render.tables import print_status
+    from draftctl.status import collect_status
+
+    ws = workspace()
+    report = collect_status(ws)
+    if as_json:
+        output.print_json(report)
+    else:
+        print_status(output.console(), ws, report)
+
+
+def log(
+    draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
+    round_id: str | None = typer.Option(None, "--round", help="Only commits of this round."),
+    by: str | None = typer.Option(None, "--by", help="Only commits prompted by this stakeholder."),
+    section: str | None = typer.Option(
+        None, "--section", help="Only commits changing this section."
+    ),
+    from_rev: str | None = typer.Option(None, "--from", help="Start after this revision."),
+    to_rev: str | None = typer.Option(None, "--to", help="End at this revision (default HEAD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the attributed history, newest first.
+
+    Example: draftctl log --round stakeholder-consultation --by who
+    """
+    from draftctl.cli import workspace
+    from draftctl.logview import collect_log
+    from draftctl.render.tables import log_table
+
+    ws = workspace()
+    records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev)
+    if as_json:
+        output.print_json([r.as_json() for r in records])
+    else:
+        output.console().print(log_table(ws.config, records))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(commit)
+    app.command()(status)
+    app.command()(log)

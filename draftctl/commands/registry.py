@@ -1,0 +1,143 @@
+"""Commands for the consultation registry: `round …` and `stakeholder …`."""
+
+from __future__ import annotations
+
+import typer
+
+from draftctl import output
+
+round_app = typer.Typer(
+    help="Register, list, open and close consultation rounds.", no_args_is_help=True
+)
+stakeholder_app = typer.Typer(help="Register and list stakeholders.", no_args_is_help=True)
+
+
+@round_app.command("add")
+def round_add(
+    round_id: str = typer.Argument(..., metavar="ID", help="Round id, a lower-case slug."),
+    title: str = typer.Option(..., "--title", help="The round's title."),
+    opens: str | None = typer.Option(None, "--opens", help="Opening date, YYYY-MM-DD."),
+    closes: str | None = typer.Option(None, "--closes", help="Closing date, YYYY-MM-DD."),
+    stakeholder: list[str] = typer.Option(
+        [], "--stakeholder", help="A stakeholder consulted (repeat)."
+    ),
+) -> None:
+    """Register a consultation round (state: planned).
+
+    Example: draftctl round add evidence-review --title "Evidence review" --stakeholder who
+    """
+    from draftctl.cli import workspace
+    from draftctl.registry import add_round
+
+    item = add_round(workspace(), round_id, title, opens, closes, stakeholder)
+    output.notice(f"registered round {item.id}; open it with `draftctl round open {item.id}`")
+
+
+@round_app.command("list")
+def round_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the rounds.
+
+    Example: draftctl round list --json
+    """
+    from draftctl.cli import workspace
+    from draftctl.render.tables import rounds_table
+
+    rounds = list(workspace().config.rounds.values())
+    if as_json:
+        output.print_json([r.as_json() for r in rounds])
+    else:
+        output.console().print(rounds_table(rounds))
+
+
+@round_app.command("show")
+def round_show(
+    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show a round: its dates, stakeholders and the commits attributed to it.
+
+    Example: draftctl round show evidence-review
+    """
+    from draftctl.cli import workspace
+    from draftctl.history import filter_records, read_log
+    from draftctl.render.tables import round_detail
+
+    ws = workspace()
+    item = ws.config.round(round_id)
+    commits = filter_records(read_log(ws), round_id=round_id)
+    if as_json:
+        output.print_json({**item.as_json(), "commits": [c.as_json() for c in commits]})
+    else:
+        round_detail(output.console(), ws.config, item, commits)
+
+
+def _set_state(round_id: str, state: str, on: str | None) -> None:
+    from draftctl.cli import workspace
+    from draftctl.registry import set_round_state
+
+    item = set_round_state(workspace(), round_id, state, on)
+    output.notice(f"round {item.id} is now {item.state}")
+
+
+@round_app.command("open")
+def round_open(
+    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
+    on: str | None = typer.Option(None, "--on", help="Opening date if not set (default today)."),
+) -> None:
+    """Open a round so that commits may cite it.
+
+    Example: draftctl round open evidence-review
+    """
+    _set_state(round_id, "open", on)
+
+
+@round_app.command("close")
+def round_close(
+    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
+    on: str | None = typer.Option(None, "--on", help="Closing date if not set (default today)."),
+) -> None:
+    """Close a round; later commits citing it are refused unless --force.
+
+    Example: draftctl round close evidence-review
+    """
+    _set_state(round_id, "closed", on)
+
+
+@stakeholder_app.command("add")
+def stakeholder_add(
+    stakeholder_id: str = typer.Argument(..., metavar="ID", help="Stakeholder id, a slug."),
+    name: str = typer.Option(..., "--name", help="Display name."),
+    kind: str | None = typer.Option(
+        None, "--kind", help="e.g. un-agency, civil-society, research."
+    ),
+) -> None:
+    """Register a stakeholder.
+
+    Example: draftctl stakeholder add who --name "World Health Organization" --kind un-agency
+    """
+    from draftctl.cli import workspace
+    from draftctl.registry import add_stakeholder
+
+    item = add_stakeholder(workspace(), stakeholder_id, name, kind)
+    output.notice(f"registered stakeholder {item.id} ({item.name})")
+
+
+@stakeholder_app.command("list")
+def stakeholder_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the stakeholders.
+
+    Example: draftctl stakeholder list
+    """
+    from draftctl.cli import workspace
+    from draftctl.render.tables import stakeholders_table
+
+    people = list(workspace().config.stakeholders.values())
+    if as_json:
+        output.print_json([p.as_json() for p in people])
+    else:
+        output.console().print(stakeholders_table(people))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(round_app, name="round")
+    app.add_typer(stakeholder_app, name="stakeholder")

@@ -1,0 +1,62 @@
+"""Commands that create things: `init`, `new` and `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from draftctl import output
+
+
+def init(
+    path: Path = typer.Argument(
+        Path("."), help="Folder to make a drafts repository (default: here)."
+    ),
+    name: str | None = typer.Option(None, "--name", help="The repository's display name."),
+) -> None:
+    """Make (or adopt) a git repository as a drafts repository.
+
+    Example: draftctl init sex-work-policy --name "Sex work policy"
+    """
+    from draftctl.cli import state
+    from draftctl.setup import init_repository
+
+    base = state["repo"] or Path.cwd()
+    ws = init_repository(Path(base) / path, name)  # type: ignore[arg-type]
+    output.notice(f"initialised drafts repository in {ws.top}")
+    output.notice("next: `draftctl new policy`, then `draftctl round add …`")
+
+
+def new(
+    draft: str = typer.Argument(..., help="Name of the draft, e.g. `policy` for drafts/policy.md."),
+    title: str | None = typer.Option(None, "--title", help="The draft's title (its # heading)."),
+) -> None:
+    """Start a new draft from a short template and commit it.
+
+    Example: draftctl new policy --title "Policy on the human rights of sex workers"
+    """
+    from draftctl.cli import workspace
+    from draftctl.setup import new_draft
+
+    path = new_draft(workspace(), draft, title)
+    output.notice(f"created {path}; edit it, then record changes with `draftctl commit`")
+
+
+def demo(
+    path: Path = typer.Argument(Path("draftctl-demo"), help="Folder to build the demo in."),
+) -> None:
+    """Build the sample consultation repository and show its annotated diff.
+
+    Example: draftctl demo && cd draftctl-demo && draftctl log
+    """
+    from draftctl.sample import build_demo, show_demo
+
+    ws = build_demo(path)
+    show_demo(ws)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(new)
+    app.command()(demo)

@@ -1,0 +1,196 @@
+"""draftctl.toml: the consultation registry (rounds, stakeholders): load, validate, write."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from draftctl.errors import ConfigError, UnknownId
+from draftctl.names import check_date, check_slug, check_text
+
+CONFIG_FILE = "draftctl.toml"
+ROUND_STATES = ("planned", "open", "closed")
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    id: str
+    name: str
+    kind: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    title: str
+    state: str = "planned"
+    opens: str | None = None
+    closes: str | None = None
+    stakeholders: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "state": self.state,
+            "opens": self.opens,
+            "closes": self.closes,
+            "stakeholders": list(self.stakeholders),
+        }
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    drafts: str = "drafts"
+    rounds: dict[str, Round] = field(default_factory=dict)
+    stakeholders: dict[str, Stakeholder] = field(default_factory=dict)
+
+    def round(self, round_id: str) -> Round:
+        if round_id not in self.rounds:
+            raise UnknownId(
+                f"unknown round {round_id!r}",
+                "see `draftctl round list`, or register it with `draftctl round add`",
+            )
+        return self.rounds[round_id]
+
+    def stakeholder(self, stakeholder_id: str) -> Stakeholder:
+        if stakeholder_id not in self.stakeholders:
+            raise UnknownId(
+                f"unknown stakeholder {stakeholder_id!r}",
+                "see `draftctl stakeholder list`, or register it with `draftctl stakeholder add`",
+            )
+        return self.stakeholders[stakeholder_id]
+
+    def with_round(self, item: Round) -> Config:
+        return replace(self, rounds={**self.rounds, item.id: item})
+
+    def with_stakeholder(self, item: Stakeholder) -> Config:
+        return replace(self, stakeholders={**self.stakeholders, item.id: item})
+
+    def round_label(self, round_id: str | None) -> str:
+        """A round's title with its stakeholders' names, e.g. for a Word author."""
+        if not round_id or round_id not in self.rounds:
+            return round_id or "unattributed"
+        item = self.rounds[round_id]
+        names = [self.stakeholders[s].name for s in item.stakeholders if s in self.stakeholders]
+        return f"{item.title} — {', '.join(names)}" if names else item.title
+
+
+def _date(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return check_date(value, where)
+    raise ConfigError(f"{CONFIG_FILE}: {where} must be a date, not {value!r}")
+
+
+def _table(data: dict[str, object], key: str) -> dict[str, dict[str, object]]:
+    value = data.get(key, {})
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(f"{CONFIG_FILE}: [{key}] must be a table of tables")
+    return value
+
+
+def _parse_round(round_id: str, raw: dict[str, object]) -> Round:
+    check_slug(round_id, "round")
+    state = str(raw.get("state", "planned"))
+    if state not in ROUND_STATES:
+        raise ConfigError(f"{CONFIG_FILE}: round {round_id!r} has unknown state {state!r}")
+    people = raw.get("stakeholders", [])
+    if not isinstance(people, list):
+        raise ConfigError(f"{CONFIG_FILE}: rounds.{round_id}.stakeholders must be a list")
+    return Round(
+        id=round_id,
+        title=str(raw.get("title", round_id)),
+        state=state,
+        opens=_date(raw.get("opens"), f"rounds.{round_id}.opens"),
+        closes=_date(raw.get("closes"), f"rounds.{round_id}.closes"),
+        stakeholders=tuple(check_slug(str(s), "stakeholder") for s in people),
+    )
+
+
+def parse_config(text: str) -> Config:
+    """Parse and validate the text of draftctl.toml."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {error}") from None
+    head = data.get("draftctl", {})
+    if not isinstance(head, dict):
+        raise ConfigError(f"{CONFIG_FILE}: [draftctl] must be a table")
+    stakeholders = {
+        key: Stakeholder(
+            check_slug(key, "stakeholder"), str(raw.get("name", key)), _opt(raw.get("kind"))
+        )
+        for key, raw in _table(data, "stakeholders").items()
+    }
+    rounds = {key: _parse_round(key, raw) for key, raw in _table(data, "rounds").items()}
+    drafts = str(head.get("drafts", "drafts")).strip("/")
+    if not drafts or ".." in drafts.split("/") or drafts.startswith(".git"):
+        raise ConfigError(
+            f"{CONFIG_FILE}: drafts folder {drafts!r} is not a folder of the repository"
+        )
+    return Config(str(head.get("name", "")), drafts, rounds, stakeholders)
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _quote(value: str) -> str:
+    out = ['"']
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def render_config(config: Config) -> str:
+    """The TOML text for `config`, stable so that diffs of the registry stay small."""
+    lines = [
+        "# draftctl consultation registry: rounds and stakeholders.",
+        "# Edit with `draftctl round …` and `draftctl stakeholder …`; plain TOML.",
+        "",
+        "[draftctl]",
+        f"name = {_quote(config.name)}",
+        f"drafts = {_quote(config.drafts)}",
+    ]
+    for item in config.stakeholders.values():
+        lines += ["", f"[stakeholders.{item.id}]", f"name = {_quote(item.name)}"]
+        if item.kind:
+            lines.append(f"kind = {_quote(item.kind)}")
+    for rnd in config.rounds.values():
+        lines += ["", f"[rounds.{rnd.id}]", f"title = {_quote(rnd.title)}"]
+        lines.append(f"state = {_quote(rnd.state)}")
+        lines += [f"{k} = {v}" for k, v in (("opens", rnd.opens), ("closes", rnd.closes)) if v]
+        people = ", ".join(_quote(s) for s in rnd.stakeholders)
+        lines.append(f"stakeholders = [{people}]")
+    return "\n".join(lines) + "\n"
+
+
+def new_round(
+    round_id: str, title: str, opens: str | None, closes: str | None, people: list[str]
+) -> Round:
+    """A validated planned round."""
+    check_slug(round_id, "round")
+    check_text(title, "round title")
+    opens = check_date(opens, "opening date") if opens else None
+    closes = check_date(closes, "closing date") if closes else None
+    if opens and closes and closes < opens:
+        raise ConfigError(
+            f"round {round_id!r} closes ({closes}) before it opens ({opens})",
+            "give a closing date on or after the opening date",
+        )
+    return Round(round_id, title, "planned", opens, closes, tuple(people))

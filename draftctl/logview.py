@@ -1,0 +1,43 @@
+"""`draftctl log`: the attributed history, filtered by draft, round, stakeholder and range."""
+
+from __future__ import annotations
+
+from draftctl.errors import DraftctlError
+from draftctl.history import CommitRecord, filter_records, read_log
+from draftctl.names import check_slug
+from draftctl.workspace import Workspace
+
+
+def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
+    """The commit id for a version name, commit id or git revision; refuses anything else."""
+    commit = ws.repo.rev_parse(rev)
+    if commit is None:
+        raise DraftctlError(
+            f"unknown revision {rev!r} for {what}",
+            "name a version (`draftctl versions`), a commit id, or a git revision such as HEAD~2",
+        )
+    return commit
+
+
+def collect_log(
+    ws: Workspace,
+    draft: str | None,
+    round_id: str | None,
+    by: str | None,
+    section: str | None,
+    from_rev: str | None,
+    to_rev: str | None,
+) -> list[CommitRecord]:
+    if round_id:
+        check_slug(round_id, "round")
+    if by:
+        check_slug(by, "stakeholder")
+    end = resolve_rev(ws, to_rev, "--to") if to_rev else "HEAD"
+    revisions = [f"{resolve_rev(ws, from_rev, '--from')}..{end}"] if from_rev else [end]
+    paths = [ws.draft_path(draft)] if draft else None
+    records = read_log(ws, revisions=revisions, paths=paths)
+    if section:
+        from draftctl.section_history import commits_touching_section
+
+        records = commits_touching_section(ws, records, section, draft)
+    return filter_records(records, round_id=round_id, by=by)

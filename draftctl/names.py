@@ -1,0 +1,90 @@
+"""Validation of every name and value before git sees it: ids, refs, dates and trailer values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from draftctl.errors import InvalidName, InvalidValue
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+FEEDBACK_ID = re.compile(r"FB-[0-9]{4,6}")
+# Characters git refuses anywhere in a ref name (see git-check-ref-format(1)).
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def check_slug(value: str, what: str) -> str:
+    """Return `value` if it is a lower-case slug, else refuse naming `what`."""
+    if not SLUG.fullmatch(value):
+        raise InvalidName(
+            f"invalid {what} id {value!r}: ids are lower-case slugs of at most 63 characters",
+        )
+    return value
+
+
+def check_text(value: str, what: str, *, multiline: bool = False) -> str:
+    """Refuse control characters (and newlines unless `multiline`) and bidi overrides."""
+    for index, char in enumerate(value):
+        if char in "\n\t" and multiline:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Zl", "Zp"):
+            raise InvalidValue(
+                f"{what} contains a control or formatting character "
+                f"(U+{ord(char):04X} at position {index})",
+                "line breaks, tabs, control characters and direction overrides are not allowed"
+                if not multiline
+                else "remove the control character",
+            )
+    if not value.strip():
+        raise InvalidValue(f"{what} is empty", f"give a non-empty {what}")
+    return value
+
+
+def check_date(value: str, what: str) -> str:
+    """Return an ISO date string (YYYY-MM-DD) or refuse."""
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(
+            f"invalid {what} {value!r}: not an ISO date", "write dates as YYYY-MM-DD"
+        ) from None
+    if len(value) != 10:
+        raise InvalidValue(
+            f"invalid {what} {value!r}: not an ISO date", "write dates as YYYY-MM-DD"
+        )
+    return parsed.isoformat()
+
+
+def ref_name_problem(name: str) -> str | None:
+    """Why git's ref rules (plus draftctl's: ASCII, no leading `-`) reject `name`, or None."""
+    if not name:
+        return "it is empty"
+    if not name.isascii():
+        return "it contains non-ASCII characters"
+    if name.startswith("-"):
+        return "it starts with '-' and would be read as an option"
+    if _REF_FORBIDDEN.search(name):
+        return "it contains a space, a control character or one of ~ ^ : ? * [ \\"
+    if name == "@" or "@{" in name:
+        return "it contains '@{' or is '@'"
+    if ".." in name or "//" in name or name.startswith("/") or name.endswith("/"):
+        return "it contains '..' or an empty path component"
+    if name.endswith("."):
+        return "it ends with '.'"
+    for part in name.split("/"):
+        if part.startswith(".") or part.endswith(".lock"):
+            return "a component starts with '.' or ends with '.lock'"
+    return None
+
+
+def check_ref_name(name: str, what: str = "version name") -> str:
+    """Return `name` if it is a valid tag name, else refuse."""
+    problem = ref_name_problem(name)
+    if problem:
+        raise InvalidName(
+            f"invalid {what} {name!r}: {problem}",
+            "use letters, digits, '.', '-' and '_', e.g. `icm-2015` or `v0.3`",
+        )
+    return name

@@ -1,0 +1,68 @@
+"""All terminal output: results on stdout, talk on stderr, JSON as exactly one document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_settings = {"color": True}
+_consoles: dict[bool, Console] = {}
+
+
+def set_color(enabled: bool) -> None:
+    _settings["color"] = enabled
+    _consoles.clear()
+
+
+def console(stderr: bool = False) -> Console:
+    """The rich console for stdout (results) or stderr (notices, progress)."""
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        _consoles[stderr] = Console(
+            stderr=stderr,
+            no_color=not _settings["color"] or None,
+            highlight=False,
+            soft_wrap=stderr,
+        )
+    return _consoles[stderr]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def notice(message: str) -> None:
+    """A short message on stderr, e.g. what a command just did."""
+    console(stderr=True).print(message)
+
+
+def error(message: str, hint: str = "") -> None:
+    """The one place errors are printed: `error: …` then `hint: …`."""
+    err = console(stderr=True)
+    err.print(f"[bold red]error:[/] {_escape(message)}")
+    if hint:
+        err.print(f"[dim]hint:[/] {_escape(hint)}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def write_result(text: str, target: str | None) -> None:
+    """Print `text`, or write it atomically to the file `target`."""
+    if target is None or target == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from pathlib import Path
+
+    from draftctl.workspace import atomic_write
+
+    atomic_write(Path(target), text.encode("utf-8"))
+    notice(f"wrote {target}")

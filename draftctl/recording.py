@@ -1,0 +1,155 @@
+"""Recording attributed changes (`commit`, with `--section`) and reporting what is uncommitted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from draftctl.config import Config
+from draftctl.errors import DraftError, NothingToCommit, UnknownId
+from draftctl.names import check_text
+from draftctl.repo import Identity
+from draftctl.textutil import count_words
+from draftctl.trailers import Attribution, format_message
+from draftctl.workspace import Workspace, decode_draft
+
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
+
+
+@dataclass
+class Recorded:
+    commit: str
+    drafts: list[str]
+    attribution: Attribution
+
+
+def build_attribution(
+    config: Config,
+    round_id: str,
+    by: list[str],
+    why: str | None,
+    feedback: list[str],
+    *,
+    force: bool = False,
+) -> Attribution:
+    """Validate ids and values against the registry and return the trailers to write."""
+    rnd = config.round(round_id)
+    if rnd.state != "open" and not force:
+        raise UnknownId(
+            f"round {round_id!r} is {rnd.state}, not open",
+            f"open it with `draftctl round open {round_id}`, or pass --force to record anyway",
+        )
+    for person in by:
+        config.stakeholder(person)
+    for ref in feedback:
+        check_text(ref, "feedback reference")
+    if why is not None:
+        check_text(why, "rationale")
+    return Attribution(round_id, list(dict.fromkeys(by)), why, list(dict.fromkeys(feedback)))
+
+
+def _split_message(message: str) -> tuple[str, str]:
+    check_text(message, "commit message", multiline=True)
+    subject, _, body = message.strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
+def _paths_to_record(ws: Workspace, drafts: list[str]) -> list[str]:
+    if drafts:
+        return [ws.draft_path(name) for name in drafts]
+    return ws.all_drafts()
+
+
+def _content_to_record(ws: Workspace, path: str, sections: list[str]) -> bytes | None:
+    """The bytes to commit for `path` (None: delete it); raises NothingToCommit if unchanged."""
+    old = ws.bytes_at("HEAD", path) if ws.repo.head() else None
+    new = ws.worktree_bytes(path)
+    if old is None and new is None:
+        raise DraftError(f"no draft {ws.draft_name(path)!r} ({path} does not exist)")
+    if new is not None:
+        text = decode_draft(new, path)
+        if _CONFLICT.search(text):
+            raise DraftError(
+                f"{path} contains conflict markers (<<<<<<< or >>>>>>>)",
+                "resolve the conflict in your editor first",
+            )
+    if sections:
+        if new is None or old is None:
+            raise DraftError(f"--section needs {path} both committed and on disk")
+        from draftctl.sections import select_sections
+
+        merged = select_sections(decode_draft(old, path), decode_draft(new, path), sections)
+        new = merged.encode("utf-8")
+    if new == old:
+        raise NothingToCommit(f"nothing to commit in {path}")
+    return new
+
+
+def commit_changes(
+    ws: Workspace,
+    drafts: list[str],
+    attribution: Attribution,
+    message: str,
+    sections: list[str] | None = None,
+    identity: Identity | None = None,
+) -> Recorded:
+    """Commit the named drafts (all changed drafts if none) with their attribution."""
+    subject, body = _split_message(message)
+    files: dict[str, bytes | None] = {}
+    for path in _paths_to_record(ws, drafts):
+        try:
+            files[path] = _content_to_record(ws, path, sections or [])
+        except NothingToCommit:
+            if drafts and not sections:
+                raise
+    if not files:
+        where = f" inside {', '.join(sections)}" if sections else ""
+        raise NothingToCommit(f"nothing to commit: no draft has uncommitted changes{where}")
+    with ws.repo.write_lock():
+        commit = ws.repo.commit_files(
+            files, format_message(subject, attribution, body), identity=identity
+        )
+    return Recorded(commit, sorted(files), attribution)
+
+
+@dataclass
+class DraftChange:
+    draft: str
+    sections: list[list[str]] = field(default_factory=list)
+    inserted_words: int = 0
+    deleted_words: int = 0
+    state: str = "modified"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "draft": self.draft,
+            "state": self.state,
+            "sections": self.sections,
+            "inserted_words": self.inserted_words,
+            "deleted_words": self.deleted_words,
+        }
+
+
+def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
+    """Per draft, what differs between HEAD and the file on disk."""
+    from draftctl.diffing import diff_texts
+
+    found = []
+    for path in ws.all_drafts():
+        old = ws.text_at("HEAD", path) if ws.repo.head() else None
+        new = ws.text_at("WORKTREE", path)
+        if old == new:
+            continue
+        state = "new" if old is None else "deleted" if new is None else "modified"
+        doc = diff_texts(old or "", new or "")
+        change = DraftChange(path, state=state)
+        for item in doc.changes:
+            if list(item.section) not in change.sections:
+                change.sections.append(list(item.section))
+            for seg in item.segments:
+                if seg.op == "insert":
+                    change.inserted_words += count_words(seg.new)
+                elif seg.op == "delete":
+                    change.deleted_words += count_words(seg.old)
+        found.append(change)
+    return found

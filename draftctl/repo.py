@@ -1,0 +1,389 @@
+"""The only door to git: find the repository, read objects and history, write commits safely."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from draftctl.errors import (
+    GitError,
+    NotADraftsRepository,
+    RepositoryBusy,
+    RepositoryStateError,
+)
+
+MIN_GIT = (2, 30)
+CONFIG_FILE = "draftctl.toml"
+NOTES_REF = "refs/notes/draftctl"
+# Per-invocation settings that stop repository configuration from running programs.
+SAFE = ("-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "color.ui=false")
+_DUBIOUS = "dubious ownership"
+_IN_PROGRESS = {
+    "MERGE_HEAD": ("a merge", "finish it with `git commit` or abandon it with `git merge --abort`"),
+    "rebase-merge": ("a rebase", "finish it with `git rebase --continue` or `git rebase --abort`"),
+    "rebase-apply": ("a rebase", "finish it with `git rebase --continue` or `git rebase --abort`"),
+    "CHERRY_PICK_HEAD": ("a cherry-pick", "finish it or run `git cherry-pick --abort`"),
+    "REVERT_HEAD": ("a revert", "finish it or run `git revert --abort`"),
+    "BISECT_LOG": ("a bisect", "end it with `git bisect reset`"),
+}
+
+
+def _git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_INDEX_FILE", "GIT_EDITOR")}
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", LANGUAGE="", GIT_PAGER="cat")
+    env.update(extra or {})
+    return env
+
+
+def run_git(
+    cwd: Path,
+    args: list[str],
+    *,
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run one git command with the safety settings; turn failure into a GitError."""
+    try:
+        done = subprocess.run(
+            ["git", *SAFE, *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            env=_git_env(env),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH", "install git 2.30 or newer") from None
+    if check and done.returncode != 0:
+        raise _git_failure(args, done.stderr.decode("utf-8", "replace"))
+    return done
+
+
+def _git_failure(args: list[str], stderr: str) -> GitError:
+    if _DUBIOUS in stderr:
+        return GitError(
+            "git refuses this repository: it is owned by another user (safe.directory)",
+            "if you trust it, its owner can add it with "
+            "`git config --global --add safe.directory PATH`; draftctl never changes git settings",
+        )
+    if "index.lock" in stderr or "cannot lock ref" in stderr:
+        return RepositoryBusy(f"repository busy: {_first_line(stderr)}")
+    return GitError(f"git {args[0]} failed: {_first_line(stderr)}")
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else "no message"
+
+
+def git_version() -> tuple[int, int]:
+    """The installed git's (major, minor); refuses a git older than MIN_GIT."""
+    out = run_git(Path.cwd(), ["version"]).stdout.decode()
+    match = re.search(r"(\d+)\.(\d+)", out)
+    version = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if version < MIN_GIT:
+        raise GitError(
+            f"git {version[0]}.{version[1]} is too old: draftctl needs git "
+            f"{MIN_GIT[0]}.{MIN_GIT[1]} or newer",
+            "upgrade git",
+        )
+    return version
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Author/committer override, used by the sample replay to keep historical dates."""
+
+    name: str
+    email: str
+    date: str
+
+    def env(self) -> dict[str, str]:
+        return {
+            "GIT_AUTHOR_NAME": self.name,
+            "GIT_AUTHOR_EMAIL": self.email,
+            "GIT_AUTHOR_DATE": self.date,
+            "GIT_COMMITTER_NAME": self.name,
+            "GIT_COMMITTER_EMAIL": self.email,
+            "GIT_COMMITTER_DATE": self.date,
+        }
+
+
+class CatFile:
+    """One long-lived `git cat-file --batch` process for reading many objects cheaply."""
+
+    def __init__(self, top: Path) -> None:
+        self._proc = subprocess.Popen(
+            ["git", *SAFE, "cat-file", "--batch"],
+            cwd=top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_git_env(),
+        )
+
+    def read(self, spec: str) -> bytes | None:
+        """The object's content, or None when it does not exist."""
+        assert self._proc.stdin and self._proc.stdout
+        if "\n" in spec:
+            return None
+        self._proc.stdin.write(spec.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3:
+            return None
+        data = self._proc.stdout.read(int(header[2]) + 1)
+        return data[:-1]
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        self._proc.wait()
+
+
+class GitRepo:
+    """A work tree and its git directory."""
+
+    def __init__(self, top: Path, git_dir: Path, common_dir: Path) -> None:
+        self.top = top
+        self.git_dir = git_dir
+        self.common_dir = common_dir
+        self._cat: CatFile | None = None
+
+    # -- running git -------------------------------------------------------------------
+
+    def git(
+        self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> str:
+        """Run git in the work tree and return its stdout as text."""
+        return run_git(self.top, list(args), input=input, env=env).stdout.decode("utf-8", "replace")
+
+    def git_ok(self, *args: str) -> bool:
+        return run_git(self.top, list(args), check=False).returncode == 0
+
+    # -- reading -----------------------------------------------------------------------
+
+    def rev_parse(self, rev: str) -> str | None:
+        """The commit id `rev` names, or None. `rev` never reaches git as an option."""
+        if not rev or rev.startswith("-") or "\n" in rev:
+            return None
+        done = run_git(
+            self.top,
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+            check=False,
+        )
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def head(self) -> str | None:
+        return self.rev_parse("HEAD")
+
+    def branch(self) -> str | None:
+        done = run_git(self.top, ["symbolic-ref", "-q", "HEAD"], check=False)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def read_blob(self, rev: str, path: str) -> bytes | None:
+        """The bytes of `path` at `rev`, or None when it is not there."""
+        if self._cat is None:
+            self._cat = CatFile(self.top)
+        return self._cat.read(f"{rev}:{path}")
+
+    def list_files(self, rev: str, folder: str) -> list[str]:
+        """Paths of files under `folder` at `rev`."""
+        out = self.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", folder)
+        return [p for p in out.split("\0") if p]
+
+    def file_mode(self, rev: str, path: str) -> str | None:
+        out = self.git("ls-tree", "-z", "--full-tree", rev, "--", path)
+        return out.split(" ", 1)[0] if out else None
+
+    def operation_in_progress(self) -> tuple[str, str] | None:
+        """(what, how to leave it) when a merge, rebase, cherry-pick… is under way."""
+        for marker, info in _IN_PROGRESS.items():
+            if (self.git_dir / marker).exists():
+                return info
+        return None
+
+    def close(self) -> None:
+        if self._cat:
+            self._cat.close()
+            self._cat = None
+
+    # -- writing -----------------------------------------------------------------------
+
+    def check_writable(self) -> str:
+        """The branch ref a commit will move; refuses detached HEAD and unfinished operations."""
+        busy = self.operation_in_progress()
+        if busy:
+            raise RepositoryStateError(
+                f"{busy[0]} is in progress: draftctl does not commit in the middle of it", busy[1]
+            )
+        branch = self.branch()
+        if branch is None:
+            raise RepositoryStateError(
+                "HEAD is detached: draftctl records changes only on a branch",
+                "go back to your branch with `git switch main` (or your branch's name)",
+            )
+        return branch
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold draftctl's lock; refuse when git's own index lock is held."""
+        lock_path = self.common_dir / "draftctl.lock"
+        with open(lock_path, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not _wait_for_lock(handle):
+                    raise RepositoryBusy(
+                        "repository busy: another draftctl command is writing"
+                    ) from None
+            self._refuse_index_lock()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _refuse_index_lock(self) -> None:
+        lock = self.git_dir / "index.lock"
+        if lock.exists():
+            raise RepositoryBusy(
+                f"repository busy: {lock} exists, so another git process is writing",
+                "if no git command is running (it may have crashed), remove that file yourself; "
+                "draftctl never deletes it",
+            )
+
+    def commit_files(
+        self,
+        files: Mapping[str, bytes | None],
+        message: str,
+        *,
+        identity: Identity | None = None,
+        allow_empty: bool = False,
+    ) -> str:
+        """Commit exactly `files` (path → bytes, None deletes) on top of HEAD; return the id.
+
+        Built with a private index so that whatever else the user has staged stays as it was;
+        the branch moves by compare-and-swap, and the user's index is then told the new
+        contents of the committed paths only. The work tree is never written.
+        """
+        branch = self.check_writable()
+        parent = self.head()
+        blobs = {
+            path: self._write_blob(data) if data is not None else None
+            for path, data in files.items()
+        }
+        tree = self._tree_with(parent, blobs)
+        if (
+            not allow_empty
+            and parent
+            and tree == self.git("rev-parse", f"{parent}^{{tree}}").strip()
+        ):
+            from draftctl.errors import NothingToCommit
+
+            raise NothingToCommit("nothing to commit: the content is already recorded")
+        env = identity.env() if identity else None
+        args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
+        commit = self.git(*args, input=message.encode("utf-8"), env=env).strip()
+        self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
+        self._sync_index(blobs, parent)
+        return commit
+
+    def update_ref(self, ref: str, new: str, old: str, reason: str) -> None:
+        """Move `ref` from `old` to `new` atomically; refuse when someone else moved it first."""
+        done = run_git(self.top, ["update-ref", "-m", reason, ref, new, old], check=False)
+        if done.returncode != 0:
+            raise RepositoryBusy(
+                f"repository busy: {ref} changed while draftctl was writing",
+                "run the command again",
+            )
+
+    def create_ref(self, ref: str, new: str, reason: str) -> bool:
+        """Create `ref` only if it does not exist; False when it already does."""
+        done = run_git(self.top, ["update-ref", "-m", reason, ref, new, "0" * 40], check=False)
+        return done.returncode == 0
+
+    def write_blob(self, data: bytes) -> str:
+        return self._write_blob(data)
+
+    def _write_blob(self, data: bytes) -> str:
+        return self.git("hash-object", "-w", "--stdin", "--no-filters", input=data).strip()
+
+    def _tree_with(self, parent: str | None, blobs: Mapping[str, str | None]) -> str:
+        index = self.git_dir / f"draftctl-index-{os.getpid()}"
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            if parent:
+                self.git("read-tree", parent, env=env)
+            lines = "".join(self._index_line(parent, path, blob) for path, blob in blobs.items())
+            self.git("update-index", "--index-info", input=lines.encode("utf-8"), env=env)
+            return self.git("write-tree", env=env).strip()
+        finally:
+            index.unlink(missing_ok=True)
+
+    def _index_line(self, parent: str | None, path: str, blob: str | None) -> str:
+        if blob is None:
+            return f"0 {'0' * 40}\t{path}\n"
+        mode = (self.file_mode(parent, path) if parent else None) or "100644"
+        return f"{mode} {blob}\t{path}\n"
+
+    def _sync_index(self, blobs: Mapping[str, str | None], parent: str | None) -> None:
+        """Point the user's index at the committed blobs for those paths only."""
+        if not (self.git_dir / "index").exists() and parent:
+            self.git("read-tree", "HEAD")
+            return
+        lines = "".join(self._index_line(parent, path, blob) for path, blob in blobs.items())
+        run_git(
+            self.top, ["update-index", "--index-info"], input=lines.encode("utf-8"), check=False
+        )
+
+
+def _wait_for_lock(handle: object, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[arg-type]
+            return True
+        except BlockingIOError:
+            continue
+    return False
+
+
+def discover(start: Path | None) -> GitRepo:
+    """The git work tree containing `start` (default: the current folder)."""
+    where = (start or Path.cwd()).resolve()
+    if not where.exists():
+        raise NotADraftsRepository(f"{where} does not exist", "check the path given to --repo")
+    done = run_git(
+        where if where.is_dir() else where.parent,
+        [
+            "rev-parse",
+            "--show-toplevel",
+            "--absolute-git-dir",
+            "--git-common-dir",
+            "--is-bare-repository",
+        ],
+        check=False,
+    )
+    err = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        if _DUBIOUS in err:
+            raise _git_failure(["rev-parse"], err)
+        raise NotADraftsRepository(f"{where} is not inside a git repository")
+    lines = done.stdout.decode().splitlines()
+    if len(lines) < 4 or lines[-1] == "true" or not lines[0].strip():
+        raise NotADraftsRepository(
+            f"{where} is a bare git repository: drafts need a work tree",
+            "clone it (`git clone PATH`) and run draftctl in the clone",
+        )
+    top, git_dir, common = Path(lines[0]), Path(lines[1]), Path(lines[2])
+    common = common if common.is_absolute() else (top / common).resolve()
+    return GitRepo(top, git_dir, common)

@@ -1,0 +1,73 @@
+"""Creating drafts repositories and new drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from draftctl import repo as gitrepo
+from draftctl.config import CONFIG_FILE, Config, render_config
+from draftctl.errors import AlreadyExists, DraftError
+from draftctl.names import check_text
+from draftctl.repo import Identity
+from draftctl.trailers import Attribution, format_message
+from draftctl.workspace import Workspace, atomic_write, open_workspace
+
+TEMPLATE = """# {title}
+
+## Purpose
+
+State what this policy is for and the decision it asks the meeting to take.
+
+## Scope
+
+Say whom and what the policy covers, and what it leaves to other policies.
+
+## Recommendations
+
+1. The first recommendation.
+"""
+
+
+def init_repository(path: Path, name: str | None, identity: Identity | None = None) -> Workspace:
+    """Make (or adopt) a git repository as a drafts repository and commit its registry."""
+    gitrepo.git_version()
+    path.mkdir(parents=True, exist_ok=True)
+    if (path / CONFIG_FILE).exists():
+        raise AlreadyExists(
+            f"{path.resolve()} is already a drafts repository ({CONFIG_FILE} exists)",
+            "use it as it is; `draftctl status` shows where it stands",
+        )
+    try:
+        repo = gitrepo.discover(path)
+    except Exception:
+        gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
+        repo = gitrepo.discover(path)
+    if repo.top != path.resolve():
+        gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
+        repo = gitrepo.discover(path)
+    title = check_text(name or path.resolve().name, "repository name")
+    config = Config(name=title)
+    data = render_config(config).encode("utf-8")
+    keep = b"Markdown drafts live in this folder.\n"
+    with repo.write_lock():
+        message = format_message(f"Start drafts repository {title!r}", Attribution(action="init"))
+        repo.commit_files({CONFIG_FILE: data, "drafts/.gitkeep": keep}, message, identity=identity)
+        atomic_write(repo.top / CONFIG_FILE, data)
+        atomic_write(repo.top / "drafts" / ".gitkeep", keep)
+    return open_workspace(repo.top)
+
+
+def new_draft(ws: Workspace, name: str, title: str | None, identity: Identity | None = None) -> str:
+    """Create draft `name` from the template, commit it, and return its path."""
+    path = ws.draft_path(name)
+    if ws.worktree_bytes(path) is not None or (ws.repo.head() and ws.repo.read_blob("HEAD", path)):
+        raise AlreadyExists(f"draft {ws.draft_name(path)!r} already exists ({path})")
+    heading = check_text(title or ws.draft_name(path).replace("-", " ").capitalize(), "title")
+    if heading.startswith("#"):
+        raise DraftError("the title must not start with '#'", "give the title as plain text")
+    data = TEMPLATE.format(title=heading).encode("utf-8")
+    with ws.repo.write_lock():
+        message = format_message(f"Start draft {ws.draft_name(path)}", Attribution(action="new"))
+        ws.repo.commit_files({path: data}, message, identity=identity)
+        atomic_write(ws.top / path, data)
+    return path

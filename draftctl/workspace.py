@@ -1,0 +1,173 @@
+"""A drafts repository: the git repository, its registry, and its drafts named safely."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from draftctl import repo as gitrepo
+from draftctl.config import CONFIG_FILE, Config, parse_config, render_config
+from draftctl.errors import DraftError, NotADraftsRepository
+from draftctl.repo import GitRepo
+
+WORKTREE = "WORKTREE"
+MAX_DRAFT_BYTES = 20 * 1024 * 1024
+_DRAFT_PART = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\- ]{0,127}")
+
+
+@dataclass
+class Workspace:
+    """A git repository with draftctl.toml at its root."""
+
+    repo: GitRepo
+    config: Config
+
+    @property
+    def top(self) -> Path:
+        return self.repo.top
+
+    @property
+    def drafts_dir(self) -> str:
+        return self.config.drafts
+
+    # -- naming drafts -----------------------------------------------------------------
+
+    def draft_path(self, name: str) -> str:
+        """The repository path of draft `name` (`policy`, `policy.md` or `drafts/policy.md`)."""
+        clean = name.replace("\\", "/")
+        if clean.startswith(self.drafts_dir + "/"):
+            clean = clean[len(self.drafts_dir) + 1 :]
+        if not clean.endswith(".md"):
+            clean += ".md"
+        parts = PurePosixPath(clean).parts
+        if not parts or clean.startswith("/") or not all(_DRAFT_PART.fullmatch(p) for p in parts):
+            raise DraftError(
+                f"invalid draft name {name!r}: not a Markdown file in {self.drafts_dir}/"
+            )
+        path = f"{self.drafts_dir}/{clean}"
+        self._refuse_escape(path, name)
+        return path
+
+    def _refuse_escape(self, path: str, name: str) -> None:
+        real = (self.top / path).resolve()
+        root = (self.top / self.drafts_dir).resolve()
+        if root != real.parent and root not in real.parents:
+            raise DraftError(
+                f"draft {name!r} resolves outside {self.drafts_dir}/ (a link to {real})",
+                "drafts must be ordinary files inside the drafts folder",
+            )
+
+    def draft_name(self, path: str) -> str:
+        """`drafts/policy.md` → `policy`."""
+        return path[len(self.drafts_dir) + 1 : -3]
+
+    def worktree_drafts(self) -> list[str]:
+        root = self.top / self.drafts_dir
+        if not root.is_dir():
+            return []
+        found = []
+        for file in root.rglob("*.md"):
+            if file.is_file() and not file.is_symlink():
+                found.append(file.relative_to(self.top).as_posix())
+        return sorted(found)
+
+    def committed_drafts(self, rev: str = "HEAD") -> list[str]:
+        if self.repo.head() is None:
+            return []
+        return [p for p in self.repo.list_files(rev, self.drafts_dir) if p.endswith(".md")]
+
+    def all_drafts(self) -> list[str]:
+        return sorted(set(self.worktree_drafts()) | set(self.committed_drafts()))
+
+    def resolve_draft(self, name: str | None) -> str:
+        """The named draft, or the only draft when `name` is None."""
+        if name is not None:
+            return self.draft_path(name)
+        drafts = self.all_drafts()
+        if len(drafts) == 1:
+            return drafts[0]
+        if not drafts:
+            raise DraftError("there are no drafts yet", "start one with `draftctl new NAME`")
+        names = ", ".join(self.draft_name(p) for p in drafts)
+        raise DraftError(f"several drafts exist ({names})", "name one with --draft NAME")
+
+    # -- contents ----------------------------------------------------------------------
+
+    def worktree_bytes(self, path: str) -> bytes | None:
+        file = self.top / path
+        if not file.is_file():
+            return None
+        return file.read_bytes()
+
+    def bytes_at(self, rev: str, path: str) -> bytes | None:
+        if rev == WORKTREE:
+            return self.worktree_bytes(path)
+        return self.repo.read_blob(rev, path)
+
+    def text_at(self, rev: str, path: str) -> str | None:
+        """The draft's text at `rev` (or WORKTREE), decoded strictly as UTF-8."""
+        data = self.bytes_at(rev, path)
+        return None if data is None else decode_draft(data, path)
+
+    # -- the registry ------------------------------------------------------------------
+
+    def write_config(self, config: Config) -> bytes:
+        """Render `config`; the caller commits the bytes, then `replace_file` writes them."""
+        self.config = config
+        return render_config(config).encode("utf-8")
+
+    def replace_file(self, path: str, data: bytes) -> None:
+        atomic_write(self.top / path, data)
+
+
+def decode_draft(data: bytes, path: str) -> str:
+    """Strict UTF-8 (a BOM is kept); refuse binary, other encodings and oversized drafts."""
+    if len(data) > MAX_DRAFT_BYTES:
+        raise DraftError(
+            f"{path} is {len(data) // (1024 * 1024)} MiB: larger than draftctl's limit of "
+            f"{MAX_DRAFT_BYTES // (1024 * 1024)} MiB",
+            "split the draft into several files",
+        )
+    if b"\0" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DraftError(f"{path}: binary file, not diffed", "drafts must be UTF-8 Markdown text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DraftError(
+            f"{path} is not valid UTF-8 (byte {error.start}: 0x{data[error.start]:02x})",
+            "save the file as UTF-8 in your editor",
+        ) from None
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file and a rename: wholly old or wholly new."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def open_workspace(start: Path | None) -> Workspace:
+    """The drafts repository containing `start`; refuses outside one."""
+    gitrepo.git_version()
+    repo = gitrepo.discover(start)
+    config_file = repo.top / CONFIG_FILE
+    if not config_file.is_file():
+        raise NotADraftsRepository(
+            f"{repo.top} is a git repository but not a drafts repository (no {CONFIG_FILE})",
+            "run `draftctl init` to adopt it",
+        )
+    text = decode_draft(config_file.read_bytes(), CONFIG_FILE)
+    return Workspace(repo, parse_config(text))
