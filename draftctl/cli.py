@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -12,11 +13,14 @@ from typer.core import TyperGroup
 from draftctl import __version__, output
 from draftctl.errors import DraftctlError, ExitCode
 
+if TYPE_CHECKING:
+    from draftctl.workspace import Workspace
+
 
 class DraftctlGroup(TyperGroup):
     """The one place a DraftctlError becomes `error: …`, a hint and its exit code."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DraftctlError as problem:
@@ -63,7 +67,7 @@ def main_options(
     output.set_color(not no_color and "NO_COLOR" not in os.environ)
 
 
-def workspace():  # type: ignore[no-untyped-def]
+def workspace() -> Workspace:
     """The drafts repository named by --repo or found from the current folder."""
     from draftctl.workspace import open_workspace
 

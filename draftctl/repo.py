@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from draftctl.errors import (
+    DraftctlError,
     GitError,
     NotADraftsRepository,
     RepositoryBusy,
@@ -66,7 +67,7 @@ def run_git(
     return done
 
 
-def _git_failure(args: list[str], stderr: str) -> GitError:
+def _git_failure(args: list[str], stderr: str) -> DraftctlError:
     if _DUBIOUS in stderr:
         return GitError(
             "git refuses this repository: it is owned by another user (safe.directory)",
@@ -342,6 +343,44 @@ class GitRepo:
             self.top, ["update-index", "--index-info"], input=lines.encode("utf-8"), check=False
         )
 
+    # -- notes, changed paths and hooks (review tools) -----------------------------------
+
+    def read_note(self, commit: str, ref: str = NOTES_REF) -> str | None:
+        """The note attached to `commit` under `ref`, or None when it has none."""
+        done = run_git(self.top, ["notes", f"--ref={ref}", "show", commit], check=False)
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+    def write_note(
+        self, commit: str, text: str, ref: str = NOTES_REF, identity: Identity | None = None
+    ) -> None:
+        """Attach `text` to `commit` under `ref`, replacing an earlier note (`git notes add -f`)."""
+        env = identity.env() if identity else None
+        args = ["notes", f"--ref={ref}", "add", "-f", "-F", "-", commit]
+        self.git(*args, input=text.encode("utf-8"), env=env)
+
+    def changed_paths(self, commit: str) -> list[str]:
+        """Paths `commit` changes against its first parent (every file of a root commit)."""
+        out = self.git(
+            "diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--root", "-m",
+            "--first-parent", "--no-renames", commit,
+        )  # fmt: skip
+        return [p for p in out.split("\0") if p]
+
+    def hooks_dir(self) -> Path:
+        """Where git looks for hooks: the user's `core.hooksPath` if set, else `.git/hooks`."""
+        done = run_git(
+            self.top, ["config", "--show-origin", "--get-all", "core.hooksPath"], check=False
+        )
+        found = [
+            line.split("\t", 1)[1]
+            for line in done.stdout.decode("utf-8", "replace").splitlines()
+            if "\t" in line and not line.startswith("command line:")
+        ]
+        if not found:
+            return self.common_dir / "hooks"
+        path = Path(found[-1]).expanduser()
+        return path if path.is_absolute() else self.top / path
+
 
 def _wait_for_lock(handle: object, seconds: float = 10.0) -> bool:
     import time
@@ -387,3 +426,24 @@ def discover(start: Path | None) -> GitRepo:
     top, git_dir, common = Path(lines[0]), Path(lines[1]), Path(lines[2])
     common = common if common.is_absolute() else (top / common).resolve()
     return GitRepo(top, git_dir, common)
+
+
+def plain_git_commit(
+    repo: GitRepo, paths: list[str], message: str, trailers: list[tuple[str, str]], who: Identity
+) -> str:
+    """Commit `paths` with plain `git commit --trailer …`, as a writer without draftctl would."""
+    repo.check_writable()
+    repo.git("add", "--", *paths)
+    trailer_args = [arg for key, value in trailers for arg in ("--trailer", f"{key}: {value}")]
+    repo.git(
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "-m",
+        message,
+        *trailer_args,
+        "--",
+        *paths,
+        env=who.env(),
+    )
+    return repo.git("rev-parse", "HEAD").strip()

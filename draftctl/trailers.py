@@ -182,16 +182,14 @@ def parse_trailers(message: str, *, divider: bool = False) -> list[tuple[str, st
     start = _trailer_start(lines, end)
     joined: list[str] = []
     for line in lines[start:end]:
-        if line.startswith("#"):
-            continue
         if joined and line[0] in _SPACE and find_separator(joined[-1]) >= 1:
             joined[-1] += line
         else:
-            joined.append(line)
+            joined.append(line)  # a comment line stays here, so nothing continues across it
     pairs = []
     for item in joined:
         sep = find_separator(item)
-        if sep >= 1:
+        if sep >= 1 and not item.startswith("#"):
             pairs.append((item[:sep].strip(_SPACE), _unfold(item[sep + 1 :])))
     return pairs
 

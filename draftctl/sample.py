@@ -1,0 +1,182 @@
+"""The sample consultation: replay the packaged texts and history.toml into a real repository."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from draftctl import registry
+from draftctl.config import Stakeholder
+from draftctl.errors import AlreadyExists, DraftctlError
+from draftctl.recording import commit_changes
+from draftctl.repo import Identity, plain_git_commit
+from draftctl.setup import init_repository
+from draftctl.trailers import Attribution
+from draftctl.workspace import Workspace, atomic_write
+
+Step = dict[str, Any]
+
+
+def sample_dir() -> Path:
+    """Where the sample lives: inside the installed package, or `drafts/` in a source checkout."""
+    packaged = Path(__file__).parent / "_sample"
+    if (packaged / "history.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "drafts"
+
+
+def load_sample() -> dict[str, Any]:
+    folder = sample_dir()
+    try:
+        return tomllib.loads((folder / "history.toml").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DraftctlError(
+            "the sample consultation is missing from this installation",
+            "reinstall draftctl (`pip install --force-reinstall draftctl`)",
+        ) from None
+
+
+class Replay:
+    """Replays the sample's steps through draftctl's own core functions."""
+
+    def __init__(self, sample: dict[str, Any], target: Path) -> None:
+        self.sample = sample
+        self.target = target
+        self.people = {p["id"]: p for p in sample["people"]}
+        self.rounds = {r["id"]: r for r in sample["rounds"]}
+        self.feedback = {f["id"]: f for f in sample.get("feedback", [])}
+        self.draft = sample["sample"]["draft"]
+        self.ws: Workspace | None = None
+
+    def identity(self, step: Step) -> Identity:
+        person = self.people[step["author"]]
+        return Identity(person["name"], person["email"], step["date"])
+
+    @property
+    def workspace(self) -> Workspace:
+        assert self.ws is not None, "the first step must be init"
+        return self.ws
+
+    def run(self, step: Step) -> None:
+        handler: Callable[[Step], None] = getattr(self, "do_" + step["action"].replace("-", "_"))
+        handler(step)
+
+    def do_init(self, step: Step) -> None:
+        who = self.identity(step)
+        self.ws = init_repository(self.target, self.sample["sample"]["name"], who)
+        config = self.ws.config
+        for item in self.sample["stakeholders"]:
+            config = config.with_stakeholder(
+                Stakeholder(item["id"], item["name"], item.get("kind"))
+            )
+        subject = f"Register {len(self.sample['stakeholders'])} stakeholders"
+        registry.commit_registry(self.ws, config, subject, "stakeholder-add", who)
+
+    def do_round_add(self, step: Step) -> None:
+        item = self.rounds[step["round"]]
+        registry.add_round(
+            self.workspace,
+            item["id"],
+            item["title"],
+            str(item.get("opens") or "") or None,
+            str(item.get("closes") or "") or None,
+            list(item.get("stakeholders", [])),
+            self.identity(step),
+        )
+
+    def do_round_open(self, step: Step) -> None:
+        registry.set_round_state(
+            self.workspace, step["round"], "open", step["date"][:10], self.identity(step)
+        )
+
+    def do_round_close(self, step: Step) -> None:
+        registry.set_round_state(
+            self.workspace, step["round"], "closed", step["date"][:10], self.identity(step)
+        )
+
+    def do_commit(self, step: Step) -> None:
+        ws = self.workspace
+        path = ws.draft_path(self.draft)
+        atomic_write(ws.top / path, (sample_dir() / step["state"]).read_bytes())
+        attribution = Attribution(
+            step["round"], list(step.get("by", [])), step.get("why"), list(step.get("feedback", []))
+        )
+        if step.get("plain_git"):
+            plain_git_commit(
+                ws.repo, [path], step["message"], attribution.pairs(), self.identity(step)
+            )
+            return
+        commit_changes(ws, [self.draft], attribution, step["message"], identity=self.identity(step))
+
+    def do_feedback_add(self, step: Step) -> None:
+        from draftctl import feedback
+
+        item = self.feedback[step["feedback"]]
+        feedback.add_feedback(
+            self.workspace,
+            item["round"],
+            item["from"],
+            item["summary"],
+            item.get("ref"),
+            identity=self.identity(step),
+            expected_id=item["id"],
+        )
+
+    def do_feedback_respond(self, step: Step) -> None:
+        from draftctl import feedback
+
+        item = self.feedback[step["feedback"]]
+        feedback.respond_feedback(
+            self.workspace,
+            item["id"],
+            item["status"],
+            item["response"],
+            identity=self.identity(step),
+        )
+
+    def do_tag(self, step: Step) -> None:
+        from draftctl import release
+
+        release.cut_version(
+            self.workspace,
+            step["name"],
+            status=step["status"],
+            meeting=step.get("meeting"),
+            message=step.get("message"),
+            identity=self.identity(step),
+        )
+
+    def do_outcome(self, step: Step) -> None:
+        from draftctl import release
+
+        release.record_outcome(
+            self.workspace,
+            step["name"],
+            status=step["status"],
+            date=step["date"][:10],
+            meeting=step.get("meeting"),
+            note=step.get("note"),
+            identity=self.identity(step),
+        )
+
+
+def build_demo(target: Path, progress: Callable[[int, int], None] | None = None) -> Workspace:
+    """Replay the sample consultation into a new repository at `target`."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise AlreadyExists(
+            f"{target} exists and is not empty: the demo never writes over files",
+            "give another folder, e.g. `draftctl demo demo2`",
+        )
+    sample = load_sample()
+    replay = Replay(sample, target)
+    steps = sample["steps"]
+    for index, step in enumerate(steps, 1):
+        replay.run(step)
+        if progress:
+            progress(index, len(steps))
+    ws = replay.workspace
+    ws.repo.git("update-index", "--refresh")
+    return replace(ws)
