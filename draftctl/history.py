@@ -88,17 +88,12 @@ def _parse_header(chunk: str) -> tuple[CommitRecord, str]:
 
 
 def _count_words(record: CommitRecord, patch: str) -> None:
-    drafts: list[str] = []
-    for line in patch.splitlines():
-        if line.startswith("+++ ") or line.startswith("--- "):
-            path = line[4:].strip()
-            if path != "/dev/null" and path[2:] not in drafts:
-                drafts.append(path[2:])
-        elif line.startswith("+"):
-            record.inserted_words += count_words(line[1:])
-        elif line.startswith("-"):
-            record.deleted_words += count_words(line[1:])
-    record.drafts = drafts
+    lines = patch.split("\n")
+    record.drafts = list(dict.fromkeys(ln[6:].strip() for ln in lines if ln.startswith("+++ b/")))
+    added = "\n".join(ln[1:] for ln in lines if ln[:1] == "+" and not ln.startswith("+++ "))
+    removed = "\n".join(ln[1:] for ln in lines if ln[:1] == "-" and not ln.startswith("--- "))
+    record.inserted_words = count_words(added)
+    record.deleted_words = count_words(removed)
 
 
 def read_log(

@@ -180,3 +180,21 @@ def build_demo(target: Path, progress: Callable[[int, int], None] | None = None)
     ws = replay.workspace
     ws.repo.git("update-index", "--refresh")
     return replace(ws)
+
+
+NEXT_STEPS = """Next, inside {path}:
+  draftctl log --round stakeholder-consultation   the changes one round prompted
+  draftctl diff v0.1-internal icm-2015            every change since the first version, annotated
+  draftctl diff v0.1-internal icm-2015 --format html -o redline.html
+  draftctl blame                                  which round last shaped each paragraph
+  draftctl report --format html -o report.html    "you said, we did"
+  draftctl versions && draftctl verify icm-2015   prove what the ICM voted on"""
+
+
+def demo_diff(ws: Workspace, console: Any) -> None:
+    """Show the annotated diff of the last round of changes before the ICM vote."""
+    from draftctl.annotate import annotate
+    from draftctl.render.terminal import render_terminal
+
+    result = annotate(ws, "v0.3-consultation", "icm-2015", draft=None)
+    render_terminal(console, result, ws.config)

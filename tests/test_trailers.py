@@ -1,4 +1,4 @@
-"""Trailer parsing agrees with `git interpret-trailers --parse`, on tricky messages and at random."""
+"""Trailer parsing agrees with `git interpret-trailers --parse`: tricky messages and random ones."""
 
 from __future__ import annotations
 

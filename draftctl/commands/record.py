@@ -71,14 +71,15 @@ def log(
     """
     from draftctl.cli import workspace
     from draftctl.logview import collect_log
-    from draftctl.render.tables import log_table
 
     ws = workspace()
     records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev)
     if as_json:
         output.print_json([r.as_json() for r in records])
-    else:
-        output.console().print(log_table(ws.config, records))
+        return
+    from draftctl.render.tables import print_log
+
+    print_log(output.console(), records)
 
 
 def register(app: typer.Typer) -> None:

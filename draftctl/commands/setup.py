@@ -50,10 +50,17 @@ def demo(
 
     Example: draftctl demo && cd draftctl-demo && draftctl log
     """
-    from draftctl.sample import build_demo, show_demo
+    from draftctl.render.tables import print_log
+    from draftctl.sample import NEXT_STEPS, build_demo, demo_diff
 
-    ws = build_demo(path)
-    show_demo(ws)
+    with output.progress("replaying the sample consultation") as advance:
+        ws = build_demo(path, advance)
+    console = output.console()
+    from draftctl.history import read_log
+
+    print_log(console, read_log(ws))
+    demo_diff(ws, console)
+    output.notice(NEXT_STEPS.format(path=path))
 
 
 def register(app: typer.Typer) -> None:

@@ -52,31 +52,39 @@ def _words(record: CommitRecord) -> Text:
     return text
 
 
-def log_table(config: Config, records: list[CommitRecord]) -> Table:
-    table = _table(
-        f"History ({len(records)} commits, newest first)",
-        "date",
-        "commit",
-        "round",
-        "prompted by",
-        "change",
-        "words",
-    )
-    for record in records:
-        round_text = Text(record.round or "unattributed", style="cyan" if record.round else "red")
-        if record.noted:
-            round_text.append(" (note)", style="dim")
-        if record.bookkeeping and not record.round:
-            round_text = Text(f"({record.attribution.action})", style="dim")
-        table.add_row(
-            record.date[:10],
-            Text(record.commit[:8], style="yellow"),
-            round_text,
-            ", ".join(record.attribution.prompted_by) or "—",
-            record.subject,
-            _words(record),
-        )
-    return table
+def _round_cell(record: CommitRecord) -> Text:
+    if record.bookkeeping and not record.round:
+        return Text(f"({record.attribution.action})", style="dim")
+    cell = Text(record.round or "unattributed", style="cyan" if record.round else "bold red")
+    if record.noted:
+        cell.append(" (note)", style="dim")
+    return cell
+
+
+def print_log(console: Console, records: list[CommitRecord]) -> None:
+    """The history as aligned lines: fast for thousands of commits, unlike a full table."""
+    console.print(Text(f"History: {len(records)} commits, newest first", style="bold"))
+    rounds = [_round_cell(r) for r in records]
+    people = [", ".join(r.attribution.prompted_by) or "—" for r in records]
+    round_width = min(max((len(c.plain) for c in rounds), default=5), 28)
+    people_width = min(max((len(p) for p in people), default=1), 24)
+    fixed = 10 + 2 + 8 + 2 + round_width + 2 + people_width + 2 + 14
+    longest = max((len(r.subject) for r in records), default=10)
+    subject_width = max(console.width - fixed, 24) if console.is_terminal else longest
+    for record, round_cell, who in zip(records, rounds, people, strict=True):
+        line = Text(f"{record.date[:10]}  ")
+        line.append(record.commit[:8], style="yellow")
+        line.append("  ")
+        round_cell.truncate(round_width, overflow="ellipsis", pad=True)
+        line.append_text(round_cell)
+        line.append("  " + _fit(who, people_width) + "  ")
+        line.append(_fit(record.subject, subject_width) + "  ")
+        line.append_text(_words(record))
+        console.print(line, soft_wrap=not console.is_terminal, no_wrap=True)
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
 def round_detail(
@@ -89,7 +97,10 @@ def round_detail(
     people = [config.stakeholders[s] for s in item.stakeholders if s in config.stakeholders]
     if people:
         console.print(stakeholders_table(people))
-    console.print(log_table(config, commits) if commits else Text("No commits yet.", style="dim"))
+    if commits:
+        print_log(console, commits)
+    else:
+        console.print(Text("No commits yet.", style="dim"))
 
 
 def print_status(console: Console, ws: Workspace, report: dict[str, Any]) -> None:
