@@ -218,9 +218,11 @@ class Editor:
         del sec.blocks[self.rng.randrange(len(sec.blocks))]
 
     def move_section(self) -> None:
+        """Move one section (not the first) at least two places away."""
         src = self.rng.randrange(1, len(self.sections))
         sec = self.sections.pop(src)
-        self.sections.insert(self.rng.randrange(1, len(self.sections) + 1), sec)
+        targets = [k for k in range(1, len(self.sections) + 1) if abs(k - src) >= 2]
+        self.sections.insert(self.rng.choice(targets or [src]), sec)
 
     def reflow(self) -> None:
         block = self.rng.choice([b for s in self.sections for b in s.blocks if b.kind == "p"])
