@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from draftctl import registry
 from draftctl.config import Stakeholder
@@ -16,6 +16,9 @@ from draftctl.repo import Identity, plain_git_commit
 from draftctl.setup import init_repository
 from draftctl.trailers import Attribution
 from draftctl.workspace import Workspace, atomic_write
+
+if TYPE_CHECKING:
+    from draftctl.annotate import AnnotatedDiff
 
 Step = dict[str, Any]
 
@@ -191,10 +194,8 @@ NEXT_STEPS = """Next, inside {path}:
   draftctl versions && draftctl verify icm-2015   prove what the ICM voted on"""
 
 
-def demo_diff(ws: Workspace, console: Any) -> None:
-    """Show the annotated diff of the last round of changes before the ICM vote."""
-    from draftctl.annotate import annotate
-    from draftctl.render.terminal import render_terminal
+def demo_diff(ws: Workspace) -> AnnotatedDiff:
+    """The annotated diff of the last stretch before the ICM vote, for the demo to show."""
+    from draftctl.annotate import Filters, annotated_diff
 
-    result = annotate(ws, "v0.3-consultation", "icm-2015", draft=None)
-    render_terminal(console, result, ws.config)
+    return annotated_diff(ws, None, "v0.3-consultation", "icm-2015", Filters(None, None, None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class Result:
 def run_main(repo: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run draftctl as a real process (so the error translation in `main` is exercised)."""
     return subprocess.run(
-        ["python", "-m", "draftctl", "--repo", str(repo), *args],
+        [sys.executable, "-m", "draftctl", "--repo", str(repo), *args],
         capture_output=True,
         text=True,
         input=input,

@@ -59,7 +59,16 @@ def demo(
     from draftctl.history import read_log
 
     print_log(console, read_log(ws))
-    demo_diff(ws, console)
+    console.print()
+    console.print(
+        "[bold]What the final review changed before the ICM vote[/] "
+        "(draftctl diff v0.3-consultation icm-2015):"
+    )
+    from draftctl.render.terminal import render_terminal
+
+    plain = console.no_color or console.color_system is None
+    for item in render_terminal(demo_diff(ws), ws.config, plain=plain):
+        console.print(item)
     output.notice(NEXT_STEPS.format(path=path))
 
 

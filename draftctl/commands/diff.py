@@ -1,0 +1,219 @@
+"""Commands for reading changes: `diff` (the annotated redline) and `show` (one commit)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from draftctl import output
+from draftctl.errors import DraftctlError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from draftctl.annotate import AnnotatedDiff, CommitView
+    from draftctl.config import Config
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    docx = "docx"
+
+
+def diff(
+    from_rev: str | None = typer.Argument(
+        None, metavar="FROM", help="Older side (default: the latest version)."
+    ),
+    to_rev: str | None = typer.Argument(
+        None, metavar="TO", help="Newer side (default: WORKTREE, the file on disk)."
+    ),
+    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
+    round_id: str | None = typer.Option(
+        None, "--round", help="Only the changes credited to this round."
+    ),
+    by: str | None = typer.Option(
+        None, "--by", help="Only the changes prompted by this stakeholder."
+    ),
+    section: str | None = typer.Option(
+        None, "--section", help="Only this section (a heading, or a path `A/B`)."
+    ),
+    fmt: Format = typer.Option(Format.terminal, "--format", help="Output format."),
+    stat: bool = typer.Option(
+        False, "--stat", help="Only a table of words added/removed per round and section."
+    ),
+    out: str | None = typer.Option(None, "-o", "--output", help="Write to FILE.", metavar="FILE"),
+) -> None:
+    """Show every change between two versions of a draft, with the round behind it.
+
+    FROM defaults to the latest version (the draft's first commit when there is none) and TO
+    to WORKTREE. Each change carries the consultation round, stakeholders, rationale, commit
+    and date that put it there; --round, --by and --section narrow it down.
+
+    Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
+    """
+    from draftctl.annotate import Filters, annotated_diff
+    from draftctl.cli import workspace
+
+    if fmt is Format.docx:
+        _check_docx(out)
+    ws = workspace()
+    with output.progress("replaying history") as progress:
+        result = annotated_diff(
+            ws, draft, from_rev, to_rev, Filters(round_id, by, section), progress
+        )
+    if stat:
+        _emit_stat(result, ws.config, out)
+    else:
+        _emit(result, ws.config, fmt, out)
+
+
+def _check_docx(out: str | None) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("draftctl.render.docx") is None:
+        raise DraftctlError(
+            "--format docx is not available in this installation of draftctl",
+            "use --format html or --format markdown",
+        )
+    if out is None or out == "-":
+        raise DraftctlError(
+            "--format docx writes a Word file, not text", "name the file with -o FILE.docx"
+        )
+
+
+def _emit(result: AnnotatedDiff, config: Config, fmt: Format, out: str | None) -> None:
+    if fmt is Format.terminal:
+        if out is None or out == "-":
+            _print(_terminal(result, config))
+        else:
+            from draftctl.render.terminal import terminal_text
+
+            output.write_result(terminal_text(result, config), out)
+    elif fmt is Format.markdown:
+        from draftctl.render.markdown import render_markdown
+
+        output.write_result(render_markdown(result, config), out)
+    elif fmt is Format.html:
+        from draftctl.render.html import render_html
+
+        output.write_result(render_html(result, config), out)
+    elif fmt is Format.json:
+        from draftctl.render.json import render_json
+
+        output.write_result(render_json(result), out)
+    else:
+        _write_docx(result, config, out or "")
+
+
+def _write_docx(result: AnnotatedDiff, config: Config, out: str) -> None:
+    from draftctl.render.docx import render_docx  # type: ignore[import-not-found,unused-ignore]
+    from draftctl.workspace import atomic_write
+
+    atomic_write(Path(out), render_docx(result, config))
+    output.notice(f"wrote {out}")
+
+
+def _emit_stat(result: AnnotatedDiff, config: Config, out: str | None) -> None:
+    from draftctl.render.stat import stat_tables
+
+    tables = stat_tables(result, config)
+    if out is None or out == "-":
+        for table in tables:
+            output.console().print(table)
+        return
+    from draftctl.render.terminal import plain_text
+
+    output.write_result(plain_text(tables), out)
+
+
+def _terminal(result: AnnotatedDiff, config: Config) -> list[RenderableType]:
+    from draftctl.render.terminal import render_terminal
+
+    console = output.console()
+    plain = console.no_color or console.color_system is None
+    return render_terminal(result, config, plain=plain)
+
+
+def _print(items: list[RenderableType]) -> None:
+    """Print to stdout, through a pager when at a terminal and longer than the screen."""
+    console = output.console()
+    with console.capture() as capture:
+        for item in items:
+            console.print(item)
+    text = capture.get()
+    if not console.is_terminal:
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+    elif text.count("\n") > console.size.height:
+        from rich.text import Text
+
+        os.environ.setdefault("LESS", "FRX")
+        with console.pager(styles=not console.no_color):
+            console.print(Text.from_ansi(text), end="")
+    else:
+        sys.stdout.write(text)
+
+
+def show(
+    rev: str = typer.Argument(..., metavar="REV", help="The commit (or version) to show."),
+    draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
+) -> None:
+    """Show one change: its message and attribution, then its annotated diff.
+
+    For a commit that changes several drafts, each draft's diff follows in turn.
+
+    Example: draftctl show HEAD~2
+    """
+    from draftctl.annotate import show_commit
+    from draftctl.cli import workspace
+
+    ws = workspace()
+    with output.progress("replaying history") as progress:
+        view = show_commit(ws, rev, draft, progress)
+    items = _commit_header(view, ws.config)
+    for result in view.diffs:
+        items += ["", *_terminal(result, ws.config)]
+    if not view.diffs:
+        items.append("\nThis commit changes no draft.")
+    _print(items)
+
+
+def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
+    from rich.text import Text
+
+    from draftctl.annotate import round_title
+    from draftctl.render.terminal import visible
+
+    record = view.record
+    found = record.attribution
+    fields = [f"Author: {record.author} <{record.email}>", f"Date:   {record.date}"]
+    if found.round:
+        noted = "  (from a note)" if record.noted else ""
+        fields.append(f"Round:  {round_title(config, found.round)} ({found.round}){noted}")
+    else:
+        fields.append("Round:  none (unattributed)")
+    if found.prompted_by:
+        known = config.stakeholders
+        names = [known[p].name if p in known else p for p in found.prompted_by]
+        fields.append("Prompted by: " + ", ".join(names))
+    if found.rationale:
+        fields.append(f"Rationale: {found.rationale}")
+    if found.feedback:
+        fields.append("Feedback: " + ", ".join(found.feedback))
+    lines: list[RenderableType] = [Text(f"commit {record.commit}", style="yellow")]
+    lines += [Text(visible(field)) for field in fields]
+    body = "\n".join("    " + line for line in view.message.rstrip().splitlines())
+    lines.append(Text("\n" + visible(body)))
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(diff)
+    app.command()(show)

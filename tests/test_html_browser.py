@@ -1,0 +1,123 @@
+"""The HTML redline in a real headless Chromium: round toggles work, draft scripts never run."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from draftctl.render.html import render_html
+from tests.test_render import CONFIG, sample
+
+CHROMIUM = Path("/usr/bin/chromium")
+DRIVER = Path("/usr/bin/chromedriver")
+EVIL = (
+    ' <script>document.title="pwned"; window.pwned = 1;</script>'
+    ' <img src="x" onerror="window.pwned = 2"> <b onmouseover="window.pwned = 3">x</b>'
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    with tempfile.TemporaryDirectory() as profile:
+        for flag in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--window-size=1280,1400",
+        ):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Any:
+    target = tmp_path / "redline.html"
+    target.write_text(render_html(sample(extra=EVIL), CONFIG), encoding="utf-8")
+    browser.get(target.as_uri())
+    return browser
+
+
+def shown(driver: Any, selector: str) -> list[bool]:
+    from selenium.webdriver.common.by import By
+
+    return [el.is_displayed() for el in driver.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def styled(driver: Any, selector: str, prop: str) -> str:
+    script = "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]];"
+    return str(driver.execute_script(script, selector, prop))
+
+
+def toggle(driver: Any, round_class: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, f'input[data-round="{round_class}"]').click()
+
+
+def test_draft_script_never_runs(page: Any) -> None:
+    assert page.title == "Redline: Policy"
+    assert page.execute_script("return typeof window.pwned") == "undefined"
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    ActionChains(page).move_to_element(page.find_element(By.CSS_SELECTOR, "main")).perform()
+    assert page.execute_script("return typeof window.pwned") == "undefined"
+    assert '<script>document.title="pwned"' in page.find_element(By.CSS_SELECTOR, "main").text
+
+
+def test_round_checkbox_hides_and_shows_its_changes(page: Any) -> None:
+    # r0 is the evidence round: it deleted "freely" (change 1) and inserted change 2
+    assert shown(page, "del.r0") == [True]
+    assert "underline" in styled(page, "ins.r0", "textDecorationLine")
+    assert shown(page, "#n2") == [True]
+    toggle(page, "r0")
+    assert shown(page, "del.r0") == [False]
+    assert styled(page, "ins.r0", "textDecorationLine") == "none"
+    assert "A new paragraph." in page.find_element("css selector", "main").text
+    assert shown(page, "#n2") == [False]
+    assert shown(page, "#n1") == [True], "change 1 is also the field round's"
+    assert shown(page, "del.r1, ins.r1") == [True, True]
+    toggle(page, "r0")
+    assert shown(page, "del.r0") == [True]
+    assert "underline" in styled(page, "ins.r0", "textDecorationLine")
+    assert shown(page, "#n2") == [True]
+
+
+def test_unticking_a_round_accepts_its_moves(page: Any) -> None:
+    assert shown(page, ".move-from") == [True]
+    toggle(page, "r1")  # the field round made the move
+    assert shown(page, ".move-from") == [False]
+    assert shown(page, ".move-to") == [True]
+    assert shown(page, ".movelabel") == [False, False]
+    assert shown(page, "#n1") == [True], "still credited to the evidence round"
+    toggle(page, "r1")
+    assert shown(page, ".move-from") == [True]
+
+
+def test_screenshot(page: Any) -> None:
+    page.save_screenshot("/tmp/redline.png")
+    assert Path("/tmp/redline.png").stat().st_size > 10_000
