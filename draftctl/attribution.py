@@ -59,14 +59,42 @@ class AttributedDiff:
 # --- chunks and replay state ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Chunk:
-    """A run of lines ending in blank lines, with the source of every token."""
+    """A run of lines ending in blank lines, with the source of every token.
 
-    raw: str
-    tokens: tuple[str, ...]
-    srcs: tuple[Src, ...]
-    touched: tuple[str, ...] = ()  # commits that changed words in it
+    A chunk of the FROM text is tokenised only when a step touches it (`start` is its offset,
+    and a FROM token's source is its own offset): most chunks of a long draft never change.
+    """
+
+    __slots__ = ("_srcs", "_tokens", "raw", "start", "touched")
+
+    def __init__(
+        self,
+        raw: str,
+        tokens: tuple[str, ...] | None,
+        srcs: tuple[Src, ...] | None,
+        touched: tuple[str, ...] = (),  # commits that changed words in it
+        start: int = 0,
+    ) -> None:
+        self.raw, self._tokens, self._srcs, self.touched, self.start = (
+            raw,
+            tokens,
+            srcs,
+            touched,
+            start,
+        )
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        if self._tokens is None:
+            self._tokens = tuple(tokenize(self.raw))
+        return self._tokens
+
+    @property
+    def srcs(self) -> tuple[Src, ...]:
+        if self._srcs is None:
+            self._srcs = tuple(accumulate(map(len, self.tokens), initial=self.start))[:-1]
+        return self._srcs
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +224,7 @@ class _Replayer:
         chunks = []
         at = 0
         for raw in raws:
-            toks = self.tokenized(raw)[0]
-            chunks.append(_Chunk(raw, toks, tuple(accumulate(map(len, toks), initial=at))[:-1]))
+            chunks.append(_Chunk(raw, None, None, start=at))
             at += len(raw)
         return _State(text, chunks, self.codes(raws))
 
