@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,20 @@ MIN_GIT = (2, 30)
 CONFIG_FILE = "draftctl.toml"
 NOTES_REF = "refs/notes/draftctl"
 # Per-invocation settings that stop repository configuration from running programs.
-SAFE = ("-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "color.ui=false")
+SAFE = (
+    "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "color.ui=false",
+    "-c", "log.showSignature=false",  # else `git log` runs gpg.program on signed commits
+)  # fmt: skip
 _DUBIOUS = "dubious ownership"
+_LOCK_FILE = re.compile(r"Unable to create '([^']+\.lock)': ([^\n]*)")
+_CANNOT_WRITE = (
+    "Permission denied", "insufficient permission", "No space left on device",
+    "Read-only file system", "Disk quota exceeded",
+)  # fmt: skip
+_WRITE_HINT = (
+    "make room on the disk or get write access to the repository's .git folder, "
+    "then run the command again"
+)
 _IN_PROGRESS = {
     "MERGE_HEAD": ("a merge", "finish it with `git commit` or abandon it with `git merge --abort`"),
     "rebase-merge": ("a rebase", "finish it with `git rebase --continue` or `git rebase --abort`"),
@@ -74,9 +86,27 @@ def _git_failure(args: list[str], stderr: str) -> DraftctlError:
             "if you trust it, its owner can add it with "
             "`git config --global --add safe.directory PATH`; draftctl never changes git settings",
         )
+    if "File exists" not in stderr and any(sign in stderr for sign in _CANNOT_WRITE):
+        return GitError(f"git cannot write to the repository: {_first_line(stderr)}", _WRITE_HINT)
     if "index.lock" in stderr or "cannot lock ref" in stderr:
         return RepositoryBusy(f"repository busy: {_first_line(stderr)}")
     return GitError(f"git {args[0]} failed: {_first_line(stderr)}")
+
+
+def _ref_failure(ref: str, stderr: str) -> DraftctlError:
+    """Why git would not move `ref`: a lock file left behind, no room or right, or a race."""
+    lock = _LOCK_FILE.search(stderr)
+    if lock and lock.group(2).startswith("File exists"):
+        return RepositoryBusy(
+            f"repository busy: {lock.group(1)} exists, so another git process is writing",
+            "if no git command is running (it may have crashed), remove that file yourself; "
+            "draftctl never deletes it",
+        )
+    if lock or any(sign in stderr for sign in _CANNOT_WRITE):
+        return GitError(f"git cannot write to the repository: {_first_line(stderr)}", _WRITE_HINT)
+    return RepositoryBusy(
+        f"repository busy: {ref} changed while draftctl was writing", "run the command again"
+    )
 
 
 def _first_line(text: str) -> str:
@@ -291,18 +321,40 @@ class GitRepo:
         env = identity.env() if identity else None
         args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
         commit = self.git(*args, input=message.encode("utf-8"), env=env).strip()
-        self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
-        self._sync_index(blobs, parent)
+        self._move_branch(branch, commit, parent, blobs)
         return commit
+
+    def _move_branch(
+        self, branch: str, commit: str, parent: str | None, blobs: Mapping[str, str | None]
+    ) -> None:
+        """Index first: killed before the branch moves, the index holds the new text (as on
+        disk), never the old text under a new HEAD, which a plain `git commit` would revert.
+        When the branch cannot move, the index gets its earlier entries back."""
+        if not (self.git_dir / "index").exists():
+            self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
+            self._sync_index(blobs, parent)
+            return
+        earlier = self._index_entries(list(blobs))
+        self._sync_index(blobs, parent)
+        try:
+            self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
+        except DraftctlError:
+            run_git(self.top, ["update-index", "--index-info"], input=earlier, check=False)
+            raise
+
+    def _index_entries(self, paths: list[str]) -> bytes:
+        """`--index-info` lines that put the user's index entries for `paths` back as they are."""
+        out = self.git("ls-files", "-s", "-z", "--", *(f":(literal){p}" for p in paths))
+        lines = [entry + "\n" for entry in out.split("\0") if entry]
+        present = {line.split("\t", 1)[1][:-1] for line in lines}
+        lines += [f"0 {'0' * 40}\t{p}\n" for p in paths if p not in present]
+        return "".join(lines).encode("utf-8")
 
     def update_ref(self, ref: str, new: str, old: str, reason: str) -> None:
         """Move `ref` from `old` to `new` atomically; refuse when someone else moved it first."""
         done = run_git(self.top, ["update-ref", "-m", reason, ref, new, old], check=False)
         if done.returncode != 0:
-            raise RepositoryBusy(
-                f"repository busy: {ref} changed while draftctl was writing",
-                "run the command again",
-            )
+            raise _ref_failure(ref, done.stderr.decode("utf-8", "replace"))
 
     def create_ref(self, ref: str, new: str, reason: str) -> bool:
         """Create `ref` only if it does not exist; False when it already does."""
@@ -366,6 +418,43 @@ class GitRepo:
         )  # fmt: skip
         return [p for p in out.split("\0") if p]
 
+    def stream_blobs(self, specs: list[str]) -> Iterator[bytes | None]:
+        """The contents of many `rev:path` objects, in order, read by one `cat-file --batch`
+        fed from a thread, so git inflates the next blob while the caller works on this one."""
+        import threading
+
+        proc = subprocess.Popen(
+            ["git", *SAFE, "cat-file", "--batch"],
+            cwd=self.top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_git_env(),
+        )
+        assert proc.stdin and proc.stdout
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def feed() -> None:
+            with suppress(BrokenPipeError):
+                stdin.write("".join(s.replace("\n", " ") + "\n" for s in specs).encode())
+                stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        try:
+            for _ in specs:
+                header = stdout.readline().split()
+                if len(header) != 3:
+                    yield None
+                    continue
+                data = stdout.read(int(header[2]))
+                stdout.read(1)  # the newline after each object
+                yield data
+        finally:
+            proc.kill()
+            proc.wait()
+            stdout.close()
+            writer.join()
+
     def hooks_dir(self) -> Path:
         """Where git looks for hooks: the user's `core.hooksPath` if set, else `.git/hooks`."""
         done = run_git(
@@ -380,6 +469,165 @@ class GitRepo:
             return self.common_dir / "hooks"
         path = Path(found[-1]).expanduser()
         return path if path.is_absolute() else self.top / path
+
+    # -- tags, signatures and remotes (release) ------------------------------------------
+
+    def ref_target(self, ref: str) -> str | None:
+        """The object id the full ref name `ref` points at, not peeled; None when absent."""
+        done = run_git(self.top, ["show-ref", "--verify", "--hash", ref], check=False)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def object_type(self, oid: str) -> str | None:
+        done = run_git(self.top, ["cat-file", "-t", oid], check=False)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def read_object(self, oid: str) -> bytes | None:
+        """The raw content of any object (blob, tag…), through the shared cat-file process."""
+        if self._cat is None:
+            self._cat = CatFile(self.top)
+        return self._cat.read(oid)
+
+    def tree_blobs(self, rev: str, folder: str) -> list[tuple[str, str, str]]:
+        """(mode, blob id, path) of every file under `folder` at `rev`."""
+        out = self.git("ls-tree", "-r", "-z", "--full-tree", rev, "--", folder)
+        entries = []
+        for line in filter(None, out.split("\0")):
+            meta, path = line.split("\t", 1)
+            mode, kind, oid = meta.split()
+            if kind == "blob":
+                entries.append((mode, oid, path))
+        return entries
+
+    def committer_ident(self, env: Mapping[str, str] | None = None) -> str:
+        """`Name <email> seconds tz`, as git would write it now (or at the identity's date)."""
+        return self.git("var", "GIT_COMMITTER_IDENT", env=env).strip()
+
+    def make_tag(self, text: bytes) -> str:
+        """Write a tag object with `git mktag` (which checks it) and return its id; no ref."""
+        return self.git("mktag", input=text).strip()
+
+    def sign_tag_object(
+        self, name: str, commit: str, message: str, env: Mapping[str, str] | None = None
+    ) -> tuple[str, str]:
+        """A tag object signed by `git tag -s` (GPG or SSH as configured): (id, git's stderr).
+
+        git runs in a scratch repository that includes this repository's configuration and
+        writes into this object store, so no ref is made here; the caller creates it.
+        """
+        import shutil
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="draftctl-sign-", dir=self.common_dir))
+        try:
+            fmt = self.git("rev-parse", "--show-object-format").strip() or "sha1"
+            run_git(scratch, ["init", "--quiet", "--bare", f"--object-format={fmt}", "."])
+            config = f"[include]\n\tpath = {self.common_dir / 'config'}\n[core]\n\tbare = true\n"
+            (scratch / "config").write_text(config, encoding="utf-8")
+            extra = {**(env or {}), "GIT_DIR": str(scratch)}
+            extra["GIT_OBJECT_DIRECTORY"] = str(self.common_dir / "objects")
+            args = ["tag", "-s", "--cleanup=verbatim", "-F", "-", "--", name, commit]
+            done = run_git(scratch, args, input=message.encode("utf-8"), env=extra, check=False)
+            words = done.stderr.decode("utf-8", "replace")
+            if done.returncode != 0:
+                raise GitError(
+                    f"git could not sign the tag: {_first_line(words)}",
+                    "check user.signingkey and gpg.format (openpgp or ssh) in your git settings",
+                )
+            oid = run_git(scratch, ["rev-parse", f"refs/tags/{name}"], env=extra).stdout
+            return oid.decode().strip(), words
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def verify_tag_signature(self, oid: str) -> tuple[bool, str]:
+        """Run `git verify-tag` on a signed tag object: (good?, git's own words)."""
+        done = run_git(self.top, ["verify-tag", oid], check=False)
+        words = (done.stderr + done.stdout).decode("utf-8", "replace").strip()
+        return done.returncode == 0, words
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.git_ok("merge-base", "--is-ancestor", older, newer)
+
+    def empty_tree(self) -> str:
+        return self.git("hash-object", "-t", "tree", "--stdin", input=b"").strip()
+
+    def word_diff(self, old: str, new: str, pathspec: str) -> str:
+        """`git diff --word-diff=porcelain` between two commits (or trees) for `pathspec`."""
+        args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "-U0"]
+        return self.git(*args, "--word-diff=porcelain", old, new, "--", pathspec)
+
+    def remotes(self) -> list[str]:
+        return self.git("remote").split()
+
+    def config_value(self, key: str) -> str | None:
+        done = run_git(self.top, ["config", "--get", key], check=False)
+        return done.stdout.decode("utf-8", "replace").strip() or None
+
+    def remote_refs(self, remote: str) -> dict[str, str]:
+        """Every ref the remote advertises (peeled `^{}` lines left out): name → id."""
+        out = self.git("ls-remote", "--", remote)
+        pairs = (line.split("\t", 1) for line in out.splitlines() if "\t" in line)
+        return {ref: oid for oid, ref in pairs if not ref.endswith("^{}")}
+
+    def fetch_objects(self, remote: str, refs: list[str]) -> None:
+        """Fetch the objects of `refs` without creating or moving any local ref."""
+        if refs:
+            args = ["fetch", "--quiet", "--no-tags", "--refmap=", "--no-write-fetch-head"]
+            self.git(*args, "--", remote, *refs)
+
+    def has_object(self, oid: str) -> bool:
+        return self.git_ok("cat-file", "-e", oid)
+
+    def dirty_paths(self) -> set[str]:
+        """Paths with staged, unstaged or untracked changes in the work tree."""
+        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all")
+        paths: set[str] = set()
+        entries = iter(out.split("\0"))
+        for entry in entries:
+            if entry:
+                paths.add(entry[3:])
+                if entry[0] in "RC":
+                    paths.add(next(entries, ""))
+        return paths - {""}
+
+    def paths_between(self, old: str, new: str) -> list[str]:
+        out = self.git("diff", "--name-only", "-z", "--no-renames", old, new)
+        return [p for p in out.split("\0") if p]
+
+    def count_commits(self, revision_range: str) -> int:
+        return int(self.git("rev-list", "--count", revision_range).strip() or 0)
+
+    def fast_forward(self, commit: str) -> None:
+        """`git merge --ff-only`: git itself refuses to overwrite local changes."""
+        self.git("merge", "--ff-only", "--quiet", commit)
+
+    def merge_notes(self, other: str, ref: str = NOTES_REF) -> bool:
+        """Merge notes ref `other` into `ref`; on conflicting notes abort and return False."""
+        done = run_git(self.top, ["notes", f"--ref={ref}", "merge", "-q", other], check=False)
+        if done.returncode == 0:
+            return True
+        run_git(self.top, ["notes", f"--ref={ref}", "merge", "--abort"], check=False)
+        return False
+
+    def commit_date(self, commit: str) -> str:
+        """The committer date of `commit`, ISO 8601."""
+        return self.git("show", "-s", "--format=%cI", commit).strip()
+
+    def merge_base(self, one: str, two: str) -> str | None:
+        done = run_git(self.top, ["merge-base", one, two], check=False)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def set_ref(self, ref: str, new: str, reason: str) -> None:
+        """Set a bookkeeping ref (remote-tracking) unconditionally; never used for tags."""
+        self.git("update-ref", "-m", reason, ref, new)
+
+    def push(self, remote: str, refspecs: list[str]) -> str:
+        """Push `refspecs` atomically, never forced; git's report on failure."""
+        done = run_git(
+            self.top, ["push", "--atomic", "--porcelain", "--", remote, *refspecs], check=False
+        )
+        return (
+            "" if done.returncode == 0 else (done.stdout + done.stderr).decode("utf-8", "replace")
+        )
 
 
 def _wait_for_lock(handle: object, seconds: float = 10.0) -> bool:

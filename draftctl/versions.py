@@ -1,13 +1,31 @@
-"""Reading versions: annotated tags whose message carries `Draft-Status` trailers."""
+"""Reading versions: annotated tags with `Draft-Status`, their outcomes and what changed between.
+
+A version is an annotated tag pointing at a commit whose message carries a `Draft-Status:`
+trailer. An outcome (the meeting's decision) is a second annotated tag on the same commit whose
+message carries `Outcome-Of: NAME`; it belongs to that version and is never listed as one.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from draftctl.history import read_log
+from draftctl.textutil import count_words
 from draftctl.trailers import parse_trailers
 from draftctl.workspace import Workspace
 
 STATUSES = ("draft", "consultation", "submitted", "adopted", "rejected")
+OUTCOMES = ("adopted", "rejected")
+STATUS = "Draft-Status"
+MEETING = "Meeting"
+DIGEST = "Content-Digest"
+OUTCOME_OF = "Outcome-Of"
+VERSION_TAG = "Version-Tag"
+DECIDED = "Decided"
+NOTE = "Note"
+ALLOW_UNATTRIBUTED = "Allow-Unattributed"
+UNATTRIBUTED_COMMIT = "Unattributed-Commit"
+
 _RECORD, _FIELD = "\x1e", "\x1f"
 _FORMAT = (
     _FIELD.join(
@@ -20,6 +38,7 @@ _FORMAT = (
             "%(contents:subject)",
             "%(contents:body)",
             "%(contents:signature)",
+            "%(*objecttype)",
         ]
     )
     + _RECORD
@@ -27,8 +46,55 @@ _FORMAT = (
 
 
 @dataclass
+class Outcome:
+    """The decision recorded on a version: an `Outcome-Of` tag on the same commit."""
+
+    name: str
+    tag_object: str
+    commit: str
+    date: str
+    trailers: dict[str, list[str]]
+    signed: bool
+
+    @property
+    def of(self) -> str:
+        return _first(self.trailers, OUTCOME_OF) or ""
+
+    @property
+    def status(self) -> str | None:
+        return _first(self.trailers, STATUS)
+
+    @property
+    def decided(self) -> str | None:
+        return _first(self.trailers, DECIDED)
+
+    @property
+    def meeting(self) -> str | None:
+        return _first(self.trailers, MEETING)
+
+    @property
+    def note(self) -> str | None:
+        return _first(self.trailers, NOTE)
+
+    @property
+    def version_tag(self) -> str | None:
+        return _first(self.trailers, VERSION_TAG)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "date": self.decided,
+            "meeting": self.meeting,
+            "note": self.note,
+            "tag": self.name,
+            "tag_object": self.tag_object,
+            "signed": self.signed,
+        }
+
+
+@dataclass
 class Version:
-    """A named version of the drafts."""
+    """A named version of the drafts (and, once decided, its outcome)."""
 
     name: str
     tag_object: str
@@ -37,6 +103,8 @@ class Version:
     subject: str
     trailers: dict[str, str]
     signed: bool
+    outcome: Outcome | None = None
+    all_trailers: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def status(self) -> str | None:
@@ -50,33 +118,144 @@ class Version:
     def digest(self) -> str | None:
         return self.trailers.get("content-digest")
 
+    @property
+    def unattributed_allowed(self) -> list[str]:
+        return self.all_trailers.get(UNATTRIBUTED_COMMIT.lower(), [])
 
-def _parse(record: str) -> Version | None:
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "date": self.date,
+            "status": self.status,
+            "meeting": self.meeting,
+            "commit": self.commit,
+            "signed": self.signed,
+            "outcome": self.outcome.as_json() if self.outcome else None,
+            "tag_object": self.tag_object,
+            "digest": self.digest,
+            "subject": self.subject,
+            "allowed_unattributed": self.unattributed_allowed,
+        }
+
+
+def _first(trailers: dict[str, list[str]], key: str) -> str | None:
+    values = trailers.get(key.lower())
+    return values[0] if values else None
+
+
+def message_trailers(subject: str, body: str) -> dict[str, list[str]]:
+    """A tag message's trailers, keys lower-cased, every value kept in order."""
+    found: dict[str, list[str]] = {}
+    for key, value in parse_trailers(f"{subject}\n\n{body}"):
+        found.setdefault(key.lower(), []).append(value)
+    return found
+
+
+def _parse(record: str) -> Version | Outcome | None:
     parts = record.strip("\n").split(_FIELD)
-    if len(parts) < 8 or parts[1] != "tag" or not parts[3]:
+    if len(parts) < 9 or parts[1] != "tag" or parts[8] != "commit":
         return None
     ref, _, tag_object, commit, date, subject, body, signature = parts[:8]
-    pairs = parse_trailers(f"{subject}\n\n{body}")
-    trailers = {key.lower(): value for key, value in pairs}
-    if "draft-status" not in trailers:
-        return None
+    trailers = message_trailers(subject, body)
     name = ref.removeprefix("refs/tags/")
-    return Version(name, tag_object, commit, date, subject, trailers, bool(signature.strip()))
+    signed = bool(signature.strip())
+    if OUTCOME_OF.lower() in trailers:
+        return Outcome(name, tag_object, commit, date, trailers, signed)
+    if STATUS.lower() not in trailers:
+        return None
+    first = {key: values[0] for key, values in trailers.items()}
+    return Version(name, tag_object, commit, date, subject, first, signed, None, trailers)
+
+
+def read_tags(ws: Workspace) -> tuple[list[Version], list[Outcome]]:
+    """Every version and every outcome tag, oldest first (by tagger date, then name)."""
+    out = ws.repo.git(
+        "for-each-ref", "--sort=refname", "--sort=taggerdate", f"--format={_FORMAT}", "refs/tags/"
+    )
+    found = [_parse(record) for record in out.split(_RECORD)]
+    versions = [item for item in found if isinstance(item, Version)]
+    outcomes = [item for item in found if isinstance(item, Outcome)]
+    return versions, outcomes
 
 
 def list_versions(ws: Workspace) -> list[Version]:
-    """Every draftctl version (annotated tag with a Draft-Status), oldest first."""
-    out = ws.repo.git("for-each-ref", "--sort=taggerdate", f"--format={_FORMAT}", "refs/tags/")
-    found = [_parse(record) for record in out.split(_RECORD)]
-    return [v for v in found if v is not None]
+    """Every draftctl version, oldest first, each with its outcome when one is recorded."""
+    versions, outcomes = read_tags(ws)
+    by_name = {v.name: v for v in versions}
+    for outcome in outcomes:
+        version = by_name.get(outcome.of)
+        if version and version.commit == outcome.commit and version.outcome is None:
+            version.outcome = outcome
+    return versions
 
 
-def latest_version(ws: Workspace) -> Version | None:
-    """The most recent version reachable from HEAD, or None."""
-    head = ws.repo.head()
-    if head is None:
+def find_version(ws: Workspace, name: str) -> Version | None:
+    return next((v for v in list_versions(ws) if v.name == name), None)
+
+
+def latest_version(ws: Workspace, at: str | None = None) -> Version | None:
+    """The most recent version reachable from `at` (default HEAD), or None."""
+    tip = at or ws.repo.head()
+    if tip is None:
         return None
     for version in reversed(list_versions(ws)):
-        if ws.repo.git_ok("merge-base", "--is-ancestor", version.commit, head):
+        if ws.repo.is_ancestor(version.commit, tip):
             return version
     return None
+
+
+@dataclass
+class VersionEntry:
+    """One row of `draftctl versions`: the version, and what changed since the one before."""
+
+    version: Version
+    previous: str | None
+    inserted_words: int
+    deleted_words: int
+    rounds: list[str]
+    commits: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.version.as_json(),
+            "previous": self.previous,
+            "inserted_words": self.inserted_words,
+            "deleted_words": self.deleted_words,
+            "rounds": self.rounds,
+            "commits": self.commits,
+        }
+
+
+def _net_words(ws: Workspace, old: str, new: str) -> tuple[int, int]:
+    """Words inserted and deleted between two commits in the drafts (net, not per commit)."""
+    inserted = deleted = 0
+    for line in ws.repo.word_diff(old, new, f":(glob){ws.drafts_dir}/**/*.md").splitlines():
+        if line.startswith("+") and not line.startswith("+++ "):
+            inserted += count_words(line[1:])
+        elif line.startswith("-") and not line.startswith("--- "):
+            deleted += count_words(line[1:])
+    return inserted, deleted
+
+
+def describe_versions(ws: Workspace) -> list[VersionEntry]:
+    """Every version with the words changed and the rounds at work since the previous one."""
+    entries = []
+    previous: Version | None = None
+    for version in list_versions(ws):
+        base = previous.commit if previous else ws.repo.empty_tree()
+        inserted, deleted = _net_words(ws, base, version.commit)
+        span = f"{previous.commit}..{version.commit}" if previous else version.commit
+        records = read_log(ws, revisions=[span], words=False)
+        rounds = [r.round for r in reversed(records) if r.round]
+        entries.append(
+            VersionEntry(
+                version,
+                previous.name if previous else None,
+                inserted,
+                deleted,
+                list(dict.fromkeys(rounds)),
+                len(records),
+            )
+        )
+        previous = version
+    return entries

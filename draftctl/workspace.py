@@ -10,11 +10,12 @@ from pathlib import Path, PurePosixPath
 
 from draftctl import repo as gitrepo
 from draftctl.config import CONFIG_FILE, Config, parse_config, render_config
-from draftctl.errors import DraftError, NotADraftsRepository
+from draftctl.errors import DraftctlError, DraftError, NotADraftsRepository
 from draftctl.repo import GitRepo
 
 WORKTREE = "WORKTREE"
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
+_SYMLINK_MODE = "120000"
 _DRAFT_PART = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\- ]{0,127}")
 
 
@@ -48,16 +49,17 @@ class Workspace:
                 f"invalid draft name {name!r}: not a Markdown file in {self.drafts_dir}/"
             )
         path = f"{self.drafts_dir}/{clean}"
-        self._refuse_escape(path, name)
+        self._refuse_escape(path, f"draft {name!r}")
         return path
 
-    def _refuse_escape(self, path: str, name: str) -> None:
+    def _refuse_escape(self, path: str, label: str) -> None:
+        """Refuse a path that is, or passes through, a symbolic link (it may lead anywhere)."""
         real = (self.top / path).resolve()
-        root = (self.top / self.drafts_dir).resolve()
-        if root != real.parent and root not in real.parents:
+        if real != self.top.resolve() / path:
             raise DraftError(
-                f"draft {name!r} resolves outside {self.drafts_dir}/ (a link to {real})",
-                "drafts must be ordinary files inside the drafts folder",
+                f"{label} is a symbolic link or lies under one (it leads to {real})",
+                f"drafts must be ordinary files inside {self.drafts_dir}/; "
+                "replace the link with the file itself",
             )
 
     def draft_name(self, path: str) -> str:
@@ -77,7 +79,8 @@ class Workspace:
     def committed_drafts(self, rev: str = "HEAD") -> list[str]:
         if self.repo.head() is None:
             return []
-        return [p for p in self.repo.list_files(rev, self.drafts_dir) if p.endswith(".md")]
+        entries = self.repo.tree_blobs(rev, self.drafts_dir)
+        return [p for mode, _, p in entries if p.endswith(".md") and mode != _SYMLINK_MODE]
 
     def all_drafts(self) -> list[str]:
         return sorted(set(self.worktree_drafts()) | set(self.committed_drafts()))
@@ -97,6 +100,8 @@ class Workspace:
     # -- contents ----------------------------------------------------------------------
 
     def worktree_bytes(self, path: str) -> bytes | None:
+        """The file's bytes on disk (None if absent); never read through a symbolic link."""
+        self._refuse_escape(path, path)
         file = self.top / path
         if not file.is_file():
             return None
@@ -127,8 +132,8 @@ def decode_draft(data: bytes, path: str) -> str:
     """Strict UTF-8 (a BOM is kept); refuse binary, other encodings and oversized drafts."""
     if len(data) > MAX_DRAFT_BYTES:
         raise DraftError(
-            f"{path} is {len(data) // (1024 * 1024)} MiB: larger than draftctl's limit of "
-            f"{MAX_DRAFT_BYTES // (1024 * 1024)} MiB",
+            f"{path} is {len(data):,} bytes, over draftctl's limit of "
+            f"{MAX_DRAFT_BYTES // (1024 * 1024)} MiB ({MAX_DRAFT_BYTES:,} bytes) per draft",
             "split the draft into several files",
         )
     if b"\0" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -144,6 +149,17 @@ def decode_draft(data: bytes, path: str) -> str:
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file and a rename: wholly old or wholly new."""
+    try:
+        _replace(target, data)
+    except OSError as error:
+        raise DraftctlError(
+            f"cannot write {target}: {error.strerror or error}",
+            "make room on the disk or get write access to that folder, then run the command "
+            "again; the file was left as it was",
+        ) from None
+
+
+def _replace(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

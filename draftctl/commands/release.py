@@ -1,0 +1,218 @@
+"""Release commands: `tag`, `outcome`, `versions`, `verify`, `export` and `sync`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from draftctl import output
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from draftctl.release import Verification
+    from draftctl.versions import VersionEntry
+
+
+def tag(
+    name: str = typer.Argument(..., help="The version's name, e.g. `icm-2015` or `v0.3`."),
+    rev: str | None = typer.Option(None, "--rev", help="The commit to tag (default: HEAD)."),
+    status: str = typer.Option(
+        "draft",
+        "--status",
+        help="draft, consultation, submitted, adopted or rejected.",
+        metavar="STATUS",
+    ),
+    meeting: str | None = typer.Option(None, "--meeting", help="The meeting it goes to."),
+    sign: bool = typer.Option(False, "--sign", help="Sign the tag (GPG or SSH, as git is set)."),
+    message: str | None = typer.Option(None, "-m", "--message", help="The tag's message."),
+    allow_unattributed: bool = typer.Option(
+        False,
+        "--allow-unattributed",
+        help="Tag even if commits since the last version lack a round (recorded in the tag).",
+    ),
+) -> None:
+    """Cut a version: a create-only annotated tag with status, meeting and content digest.
+
+    Example: draftctl tag icm-2015 --status submitted --meeting "ICM, Dublin, 7-11 August 2015"
+    """
+    from draftctl.cli import workspace
+    from draftctl.release import cut_version
+
+    version = cut_version(
+        workspace(),
+        name,
+        rev=rev,
+        status=status,
+        meeting=meeting,
+        message=message,
+        sign=sign,
+        allow_unattributed=allow_unattributed,
+    )
+    signed = "signed " if version.signed else ""
+    output.notice(
+        f"tagged {signed}version {version.name} ({version.status}) at {version.commit[:10]}"
+    )
+    output.notice(f"content digest {version.digest}; check it any time with `draftctl verify`")
+
+
+def outcome(
+    name: str = typer.Argument(..., help="The version decided on."),
+    status: str = typer.Option(..., "--status", help="adopted or rejected.", metavar="STATUS"),
+    date: str | None = typer.Option(None, "--date", help="Day of the decision (YYYY-MM-DD)."),
+    meeting: str | None = typer.Option(None, "--meeting", help="The meeting that decided."),
+    note: str | None = typer.Option(None, "--note", help="A one-line note on the decision."),
+    sign: bool = typer.Option(False, "--sign", help="Sign the outcome tag."),
+) -> None:
+    """Record the meeting's decision on a version, as the tag NAME-adopted or NAME-rejected.
+
+    Example: draftctl outcome icm-2015 --status adopted --date 2015-08-11
+    """
+    from draftctl.cli import workspace
+    from draftctl.release import record_outcome
+
+    done = record_outcome(
+        workspace(), name, status=status, date=date, meeting=meeting, note=note, sign=sign
+    )
+    output.notice(f"recorded {name}: {done.status} on {done.decided} (tag {done.name})")
+
+
+def versions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List every version, oldest first, with the words and rounds since the one before.
+
+    Example: draftctl versions --json
+    """
+    from draftctl.cli import workspace
+    from draftctl.versions import describe_versions
+
+    entries = describe_versions(workspace())
+    if as_json:
+        output.print_json([entry.as_json() for entry in entries])
+    elif not entries:
+        output.notice("no versions yet; cut one with `draftctl tag NAME`")
+    else:
+        console = output.console()
+        for index, entry in enumerate(entries):
+            if index:
+                console.print()
+            for line in _version_lines(entry):
+                console.print(line)
+
+
+def _version_lines(entry: VersionEntry) -> list[Text]:
+    """One version as a short block: name and state, then meeting, words and rounds."""
+    from rich.text import Text
+
+    version = entry.version
+    head = Text(version.name, style="bold")
+    head.append(f"  {version.status or '—'}")
+    if version.outcome:
+        head.append(f" → {version.outcome.status} {version.outcome.decided}", style="bold")
+    head.append(f"  {version.date[:10]}  ")
+    head.append(version.commit[:8], style="yellow")
+    head.append("  signed" if version.signed else "  unsigned", style="dim")
+    since = f" since {entry.previous}" if entry.previous else ""
+    lines = [head]
+    if version.meeting:
+        lines.append(Text(f"  meeting  {version.meeting}"))
+    lines.append(Text(f"  words    +{entry.inserted_words} −{entry.deleted_words}{since}"))
+    lines.append(Text(f"  rounds   {', '.join(entry.rounds) or '—'}"))
+    return lines
+
+
+def verify(
+    name: str = typer.Argument(..., help="The version to prove."),
+    as_json: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
+) -> None:
+    """Prove a version: recompute its content digest, check its tag and signature.
+
+    Exits 1 when any check fails.
+
+    Example: draftctl verify icm-2015
+    """
+    from draftctl.cli import workspace
+    from draftctl.errors import VerificationFailed
+    from draftctl.release import verify_version
+
+    report = verify_version(workspace(), name)
+    if as_json:
+        output.print_json(report.as_json())
+    else:
+        _print_verdict(report)
+    if not report.ok:
+        first = report.failures()[0]
+        raise VerificationFailed(f"{name} failed verification: {first.what}: {first.detail}")
+
+
+def _print_verdict(report: Verification) -> None:
+    import sys
+
+    marks = {True: "ok  ", False: "FAIL", None: "--  "}
+    lines = [f"version {report.name}"]
+    lines += [f"  {marks[c.ok]}  {c.what}: {c.detail}" for c in report.checks]
+    if report.ok:
+        lines.append(f"verified: {report.name} is exactly what was tagged")
+    else:
+        lines.append(f"NOT VERIFIED: {report.name} does not match what was tagged")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def export(
+    rev: str = typer.Argument(..., help="The version (or any revision) to export."),
+    draft: str | None = typer.Option(None, "--draft", help="The draft (if several)."),
+    fmt: str = typer.Option("html", "--format", help="html, markdown or docx.", metavar="FORMAT"),
+    out: str | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+) -> None:
+    """Write a clean copy for delegates: title page, table of contents, the text.
+
+    Example: draftctl export icm-2015 --format docx -o policy-icm-2015.docx
+    """
+    from draftctl.cli import workspace
+    from draftctl.export import build_clean_copy, check_format
+
+    check_format(fmt, out)
+    copy = build_clean_copy(workspace(), rev, draft)
+    if fmt == "docx":
+        from draftctl.render.docx import render_clean_docx
+
+        _write_bytes(render_clean_docx(copy), out or "")
+    elif fmt == "html":
+        from draftctl.render.export_html import render_clean_html
+
+        output.write_result(render_clean_html(copy), out)
+    else:
+        from draftctl.export import render_clean_markdown
+
+        output.write_result(render_clean_markdown(copy), out)
+
+
+def _write_bytes(data: bytes, target: str) -> None:
+    from pathlib import Path
+
+    from draftctl.workspace import atomic_write
+
+    atomic_write(Path(target), data)
+    output.notice(f"wrote {target}")
+
+
+def sync(
+    remote: str | None = typer.Option(
+        None, "--remote", help="The shared remote (default: the branch's, else origin)."
+    ),
+) -> None:
+    """Fast-forward from the shared remote, then push the branch, versions and notes.
+
+    Example: draftctl sync --remote origin
+    """
+    from draftctl.cli import workspace
+    from draftctl.sync import sync_remote
+
+    report = sync_remote(workspace(), remote)
+    for line in report.lines():
+        output.notice(line)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (tag, outcome, versions, verify, export, sync):
+        app.command()(command)
