@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from draftctl.config import Config
-from draftctl.errors import DraftError, NothingToCommit, UnknownId
+from draftctl.errors import DraftError, InvalidValue, NothingToCommit, UnknownId
 from draftctl.names import check_text
 from draftctl.repo import Identity
 from draftctl.textutil import count_words
@@ -14,6 +14,8 @@ from draftctl.trailers import Attribution, format_message
 from draftctl.workspace import Workspace, decode_draft
 
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
+# git's cut line, after any comment character (core.commentChar may be set to another one).
+_SCISSORS = re.compile(r"^\S -{24} >8 -{24}$", re.MULTILINE)
 
 
 @dataclass
@@ -50,6 +52,13 @@ def build_attribution(
 
 def _split_message(message: str) -> tuple[str, str]:
     check_text(message, "commit message", multiline=True)
+    cut = _SCISSORS.search(message)
+    if cut:
+        # git stops reading a message at a scissors line, which would hide the trailers below it.
+        raise InvalidValue(
+            f"commit message contains a scissors line ({cut.group(0).strip()!r})",
+            "remove that line: git ignores everything after it, the attribution included",
+        )
     subject, _, body = message.strip().partition("\n")
     return subject.strip(), body.strip()
 
@@ -94,7 +103,11 @@ def commit_changes(
     identity: Identity | None = None,
 ) -> Recorded:
     """Commit the named drafts (all changed drafts if none) with their attribution."""
+    from draftctl.feedback import check_feedback_refs
+
+    check_feedback_refs(ws, attribution.feedback)
     subject, body = _split_message(message)
+    ws.repo.check_writable()  # a merge or rebase in progress says so before its conflict markers
     files: dict[str, bytes | None] = {}
     for path in _paths_to_record(ws, drafts):
         try:

@@ -419,8 +419,8 @@ class GitRepo:
         return [p for p in out.split("\0") if p]
 
     def stream_blobs(self, specs: list[str]) -> Iterator[bytes | None]:
-        """The contents of many `rev:path` objects, in order, read by one `cat-file --batch`
-        fed from a thread, so git inflates the next blob while the caller works on this one."""
+        """The contents of many `rev:path` objects (None when missing), in order, from one
+        `cat-file --batch` fed by a thread; its roomy pipe lets git run a blob or two ahead."""
         import threading
 
         proc = subprocess.Popen(
@@ -432,9 +432,11 @@ class GitRepo:
         )
         assert proc.stdin and proc.stdout
         stdin, stdout = proc.stdin, proc.stdout
+        with suppress(OSError, AttributeError):
+            fcntl.fcntl(stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
         def feed() -> None:
-            with suppress(BrokenPipeError):
+            with suppress(OSError, ValueError):
                 stdin.write("".join(s.replace("\n", " ") + "\n" for s in specs).encode())
                 stdin.close()
 
@@ -443,17 +445,16 @@ class GitRepo:
         try:
             for _ in specs:
                 header = stdout.readline().split()
-                if len(header) != 3:
-                    yield None
-                    continue
-                data = stdout.read(int(header[2]))
-                stdout.read(1)  # the newline after each object
+                if not header:
+                    raise GitError("git cat-file stopped before every version was read")
+                data = stdout.read(int(header[2])) if len(header) == 3 else None
+                stdout.read(1 if data is not None else 0)  # the newline after an object
                 yield data
         finally:
             proc.kill()
             proc.wait()
-            stdout.close()
             writer.join()
+            stdout.close()
 
     def hooks_dir(self) -> Path:
         """Where git looks for hooks: the user's `core.hooksPath` if set, else `.git/hooks`."""

@@ -18,7 +18,8 @@ def line_sections(text: str) -> list[tuple[str, ...]]:
         offsets.append(pos)
         pos += len(line)
     starts = sorted((b.start, b.section) for b in parse_blocks(text))
-    current, next_block = (), 0
+    current: tuple[str, ...] = ()
+    next_block = 0
     for index, offset in enumerate(offsets):
         while next_block < len(starts) and starts[next_block][0] <= offset:
             current = starts[next_block][1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from draftctl import repo as gitrepo
 from draftctl.config import CONFIG_FILE, Config, render_config
-from draftctl.errors import AlreadyExists, DraftError
+from draftctl.errors import AlreadyExists, DraftError, NotADraftsRepository
 from draftctl.names import check_text
 from draftctl.repo import Identity
 from draftctl.trailers import Attribution, format_message
@@ -28,6 +28,19 @@ Say whom and what the policy covers, and what it leaves to other policies.
 """
 
 
+def _refuse_git_dir(path: Path) -> None:
+    """A bare repository or a .git folder has no work tree: never start another one inside."""
+    done = gitrepo.run_git(
+        path, ["rev-parse", "--is-bare-repository", "--is-inside-git-dir"], check=False
+    )
+    if done.returncode == 0 and "true" in done.stdout.decode().split():
+        raise NotADraftsRepository(
+            f"{path.resolve()} is a bare git repository (or inside one's git folder): "
+            "drafts need a work tree",
+            "clone it (`git clone PATH`) and run `draftctl init` in the clone",
+        )
+
+
 def init_repository(path: Path, name: str | None, identity: Identity | None = None) -> Workspace:
     """Make (or adopt) a git repository as a drafts repository and commit its registry."""
     gitrepo.git_version()
@@ -37,9 +50,10 @@ def init_repository(path: Path, name: str | None, identity: Identity | None = No
             f"{path.resolve()} is already a drafts repository ({CONFIG_FILE} exists)",
             "use it as it is; `draftctl status` shows where it stands",
         )
+    _refuse_git_dir(path)
     try:
         repo = gitrepo.discover(path)
-    except Exception:
+    except NotADraftsRepository:
         gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
         repo = gitrepo.discover(path)
     if repo.top != path.resolve():

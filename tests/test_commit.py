@@ -137,7 +137,7 @@ def test_symlink_out_of_the_drafts_folder_is_refused(
     secret.write_text("outside\n")
     (drafts_repo / "drafts" / "link.md").symlink_to(secret)
     result = cli("commit", "link", "--round", "evidence", "-m", "x", ok=False)
-    assert result.code == 1 and "outside drafts/" in result.err
+    assert result.code == 1 and "symbolic link" in result.err
 
 
 def test_section_commits_only_that_section(cli: Cli, drafts_repo: Path, policy: Path) -> None:

@@ -1,0 +1,309 @@
+"""Review commands: `blame`, `attribute`, `feedback …`, `report` and `check`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from draftctl import output
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+    from draftctl.blame import BlameBlock
+    from draftctl.history import CommitRecord
+
+feedback_app = typer.Typer(
+    help="The feedback register: record stakeholder feedback and the response to it.",
+    no_args_is_help=True,
+)
+
+
+def _table(title: str, *columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+# -- blame -----------------------------------------------------------------------------
+
+
+def _margin(line: BlameBlock) -> Text:
+    from rich.text import Text
+
+    record = line.last.record
+    here = line.last.round_key
+    margin = Text(here, style="cyan" if record and record.round else "red")
+    margin.append(f"\n{line.last.commit[:8] if line.last.commit else 'uncommitted'}", "yellow")
+    margin.append(f" {record.date[:10]}" if record else "", "dim")
+    earlier = [r for r in line.rounds if r != here]
+    if earlier:
+        margin.append("\n← " + ", ".join(earlier), "dim")
+    return margin
+
+
+def _print_blame(lines: list[BlameBlock]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.MINIMAL, show_header=False, show_edge=False, padding=(0, 1))
+    table.add_column(width=24, overflow="fold")
+    table.add_column(ratio=1)
+    for index, line in enumerate(lines):
+        text = line.text if line.kind == "code" else " ".join(line.text.split())
+        style = "bold" if line.kind == "heading" else ""
+        table.add_row(_margin(line), Text(text, style=style), end_section=False)
+        if index + 1 < len(lines):
+            table.add_row("", "")
+    output.console().print(table)
+
+
+def blame(
+    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
+    at: str = typer.Option("WORKTREE", "--at", help="The revision to annotate (default WORKTREE)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show every block of a draft with the round, commit and date that last changed it.
+
+    Credit follows words, not lines: a reflow never takes the credit, and a block whose last
+    commit only fixed a comma still shows the rounds that wrote it.
+
+    Example: draftctl blame --draft policy --at icm-2015
+    """
+    from draftctl.blame import blame_draft
+    from draftctl.cli import workspace
+
+    ws = workspace()
+    lines = blame_draft(ws, draft, at)
+    if as_json:
+        output.print_json([line.as_json() for line in lines])
+        return
+    _print_blame(lines)
+
+
+# -- attribute -------------------------------------------------------------------------
+
+
+def _print_commits(records: list[CommitRecord]) -> None:
+    if not records:
+        output.notice("every commit that changes a draft has a round")
+        return
+    table = _table(
+        f"{len(records)} commit(s) without a round", "date", "commit", "author", "change"
+    )
+    for record in records:
+        table.add_row(record.date[:10], record.commit[:10], record.author, record.subject)
+    output.console().print(table)
+
+
+def attribute(
+    rev: str | None = typer.Argument(None, metavar="REV", help="The commit to attribute."),
+    round_id: str | None = typer.Option(None, "--round", help="The round behind the change."),
+    by: list[str] = typer.Option([], "--by", help="A stakeholder who prompted it (repeat)."),
+    why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
+    feedback: list[str] = typer.Option([], "--feedback", help="A feedback reference (repeat)."),
+    list_missing: bool = typer.Option(
+        False, "--list", help="List the commits changing drafts that still lack a round."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With --list: print JSON."),
+) -> None:
+    """Attribute a commit after the fact with a git note (refs/notes/draftctl).
+
+    The note's trailers take precedence over the commit's own everywhere. `sync` pushes notes.
+
+    Example: draftctl attribute 3f2a9c1 --round evidence-review --by who --why "WHO 2012"
+    """
+    from draftctl.cli import workspace
+
+    ws = workspace()
+    if list_missing:
+        from draftctl.notes import unattributed_commits
+
+        records = unattributed_commits(ws)
+        if as_json:
+            output.print_json([r.as_json() for r in records])
+        else:
+            _print_commits(records)
+        return
+    if rev is None or round_id is None:
+        raise typer.BadParameter("give REV and --round R, or --list")
+    from draftctl.notes import attribute_commit
+
+    done = attribute_commit(ws, rev, round_id, by, why, feedback)
+    was = f" (replacing round {done.replaced.round})" if done.replaced else ""
+    output.notice(f"attributed {done.commit[:10]} to round {round_id}{was}")
+    output.notice("share it with `draftctl sync` (notes travel with refs/notes/draftctl)")
+
+
+# -- feedback --------------------------------------------------------------------------
+
+
+@feedback_app.command("add")
+def feedback_add(
+    round_id: str = typer.Option(..., "--round", help="The round the feedback came in."),
+    source: str = typer.Option(..., "--from", help="The stakeholder who gave it."),
+    summary: str = typer.Option(..., "--summary", help="What they said, in one line."),
+    ref: str | None = typer.Option(None, "--ref", help="Their reference, e.g. a submission no."),
+) -> None:
+    """Record a piece of stakeholder feedback in the register (feedback.toml), committed.
+
+    Example: draftctl feedback add --round evidence --from who --summary "Cite WHO 2012"
+    """
+    from draftctl.cli import workspace
+    from draftctl.feedback import add_feedback
+
+    item = add_feedback(workspace(), round_id, source, summary, ref)
+    output.notice(f"recorded {item.id}; cite it with `draftctl commit --feedback {item.id}`")
+    typer.echo(item.id)
+
+
+def _print_feedback(items: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    table = _table(f"Feedback ({len(items)})")
+    table.add_column("id", no_wrap=True)
+    for name in ("round", "from"):
+        table.add_column(name, no_wrap=True, max_width=22, overflow="ellipsis")
+    table.add_column("summary", ratio=1, min_width=24)
+    table.add_column("status", no_wrap=True)
+    table.add_column("commits", no_wrap=True)
+    for item in items:
+        style = "yellow" if item["status"] == "open" else ""
+        table.add_row(
+            Text(item["id"], style="bold"),
+            item["round"],
+            item["from"],
+            item["summary"],
+            Text(item["status"], style=style),
+            ", ".join(c[:8] for c in item["commits"][:3]) or "—",
+        )
+    output.console().print(table)
+
+
+@feedback_app.command("list")
+def feedback_list(
+    round_id: str | None = typer.Option(None, "--round", help="Only feedback from this round."),
+    source: str | None = typer.Option(None, "--from", help="Only feedback from this stakeholder."),
+    open_only: bool = typer.Option(False, "--open", help="Only feedback not yet responded to."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the feedback register with each item's status and the commits citing it.
+
+    Example: draftctl feedback list --round evidence --open
+    """
+    from draftctl.cli import workspace
+    from draftctl.feedback import list_feedback
+
+    items = list_feedback(workspace(), round_id, source, open_only)
+    if as_json:
+        output.print_json(items)
+    else:
+        _print_feedback(items)
+
+
+@feedback_app.command("respond")
+def feedback_respond(
+    item_id: str = typer.Argument(..., metavar="ID", help="The feedback id, e.g. FB-0001."),
+    status: str = typer.Option(..., "--status", help="accepted, partly, declined or noted."),
+    response: str = typer.Option(..., "--response", help="The response, in one paragraph."),
+) -> None:
+    """Record the response to a piece of feedback (and whether it was accepted).
+
+    Example: draftctl feedback respond FB-0001 --status declined --response "Out of scope"
+    """
+    from draftctl.cli import workspace
+    from draftctl.feedback import respond_feedback
+
+    item = respond_feedback(workspace(), item_id, status, response)
+    output.notice(f"{item.id} is now {item.status}")
+
+
+# -- report ----------------------------------------------------------------------------
+
+
+def report(
+    revs: list[str] = typer.Argument(None, metavar="[FROM TO]", help="A range of revisions."),
+    round_id: str | None = typer.Option(None, "--round", help="Report on this round only."),
+    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
+    fmt: str = typer.Option("markdown", "--format", help="markdown, html or json."),
+    out: str | None = typer.Option(None, "-o", "--output", help="Write to FILE instead."),
+) -> None:
+    """The consultation outcome report: per round, who was consulted, what changed and why,
+    and "you said, we did" for every piece of feedback.
+
+    Example: draftctl report --round stakeholder-consultation --format html -o report.html
+    """
+    from draftctl.cli import workspace
+    from draftctl.report import build_report
+
+    if fmt not in ("markdown", "html", "json"):
+        raise typer.BadParameter("use markdown, html or json", param_hint="--format")
+    revs = revs or []
+    if len(revs) not in (0, 2) or (revs and round_id):
+        raise typer.BadParameter("give either --round R or FROM TO (two revisions)")
+    ws = workspace()
+    from_rev, to_rev = (revs[0], revs[1]) if revs else (None, None)
+    result = build_report(ws, draft, round_id, from_rev, to_rev)
+    if fmt == "json":
+        import json
+
+        text = json.dumps(result.as_json(), indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        from draftctl.render.report_html import render_report_html
+
+        text = render_report_html(result)
+    else:
+        from draftctl.render.report_markdown import render_report_markdown
+
+        text = render_report_markdown(result)
+    output.write_result(text, out)
+
+
+# -- check -----------------------------------------------------------------------------
+
+
+def check(
+    since: str | None = typer.Option(None, "--since", help="Check only commits after REV."),
+    install_hook: bool = typer.Option(
+        False, "--install-hook", help="Install a git pre-push hook that runs this check."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the failing commits as JSON."),
+) -> None:
+    """Fail (exit 1) when a commit changing a draft has no round, cites an unknown round,
+    stakeholder or feedback id, or cites a round that had closed by the commit's date.
+
+    Example: draftctl check --since icm-2015
+    """
+    from draftctl.check import CheckFailed, check_history
+    from draftctl.check import install_hook as install
+    from draftctl.cli import workspace
+
+    ws = workspace()
+    if install_hook:
+        target = install(ws)
+        output.notice(f"installed {target}: `git push` now runs `draftctl check` first")
+        return
+    findings = check_history(ws, since)
+    if as_json:
+        output.print_json([f.as_json() for f in findings])
+    for finding in [] if as_json else findings:
+        problems = "; ".join(finding.problems)
+        typer.echo(f"{finding.commit[:10]}  {finding.date[:10]}  {finding.subject}: {problems}")
+    if findings:
+        raise CheckFailed(f"{len(findings)} commit(s) changing drafts fail the check")
+    output.notice("every commit changing a draft has a valid round")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(blame)
+    app.command()(attribute)
+    app.add_typer(feedback_app, name="feedback")
+    app.command()(report)
+    app.command()(check)

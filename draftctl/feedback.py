@@ -1,0 +1,305 @@
+"""The feedback register: what stakeholders said in each round (FB-0001 …) and the response."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from datetime import date
+
+from draftctl.config import Config
+from draftctl.config import _quote as toml_string
+from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
+from draftctl.names import FEEDBACK_ID, check_slug, check_text
+from draftctl.repo import Identity
+from draftctl.trailers import Attribution, format_message
+from draftctl.workspace import Workspace, atomic_write, decode_draft
+
+FEEDBACK_FILE = "feedback.toml"
+OPEN = "open"
+STATUSES = ("accepted", "partly", "declined", "noted")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIX_HINT = f"fix {FEEDBACK_FILE} (plain TOML) or restore it with `git checkout {FEEDBACK_FILE}`"
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """One piece of stakeholder feedback and what the drafting team made of it."""
+
+    id: str
+    round: str
+    source: str
+    summary: str
+    ref: str | None = None
+    received: str | None = None
+    status: str = OPEN
+    response: str | None = None
+    responded: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    def as_json(self, commits: list[str]) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "round": self.round,
+            "from": self.source,
+            "summary": self.summary,
+            "ref": self.ref,
+            "status": self.status,
+            "response": self.response,
+            "commits": commits,
+            "received": self.received,
+            "responded": self.responded,
+        }
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register's items by id; `exists` is False before the first item is recorded."""
+
+    items: dict[str, FeedbackItem]
+    exists: bool = True
+
+    def get(self, item_id: str) -> FeedbackItem:
+        key = item_id.strip().upper()
+        if key not in self.items:
+            raise UnknownId(
+                f"unknown feedback id {item_id!r}",
+                "see `draftctl feedback list`, or record it with `draftctl feedback add`",
+            )
+        return self.items[key]
+
+
+def is_feedback_id(ref: str) -> bool:
+    """Whether a `Feedback:` value names a register item (FB-0001) rather than a free reference."""
+    return bool(FEEDBACK_ID.fullmatch(ref.strip().upper()))
+
+
+def unknown_feedback(register: Register, refs: list[str]) -> list[str]:
+    """The FB-… ids among `refs` that the register lacks (none while there is no register)."""
+    if not register.exists:
+        return []
+    return [r for r in refs if is_feedback_id(r) and r.strip().upper() not in register.items]
+
+
+def check_feedback_refs(ws: Workspace, refs: list[str]) -> None:
+    """Refuse feedback ids that the register does not know, once a register exists."""
+    missing = unknown_feedback(load_register(ws), refs)
+    if missing:
+        raise UnknownId(
+            f"unknown feedback id {missing[0]!r}: it is not in {FEEDBACK_FILE}",
+            "see `draftctl feedback list`, or record it first with `draftctl feedback add`",
+        )
+
+
+# -- the file --------------------------------------------------------------------------
+
+
+def _day(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return value
+    raise ConfigError(f"{FEEDBACK_FILE}: {where} must be a date, not {value!r}", _FIX_HINT)
+
+
+def _text(raw: dict[str, object], key: str, where: str, required: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{FEEDBACK_FILE}: {where}.{key} must be a non-empty string", _FIX_HINT)
+    return value
+
+
+def _parse_item(item_id: str, raw: object) -> FeedbackItem:
+    where = f"feedback.{item_id}"
+    if not FEEDBACK_ID.fullmatch(item_id) or not isinstance(raw, dict):
+        raise ConfigError(f"{FEEDBACK_FILE}: [{where}] is not a feedback item", _FIX_HINT)
+    status = str(raw.get("status", OPEN))
+    if status not in (OPEN, *STATUSES):
+        raise ConfigError(f"{FEEDBACK_FILE}: {where} has unknown status {status!r}", _FIX_HINT)
+    return FeedbackItem(
+        id=item_id,
+        round=str(_text(raw, "round", where, True)),
+        source=str(_text(raw, "from", where, True)),
+        summary=str(_text(raw, "summary", where, True)),
+        ref=_text(raw, "ref", where),
+        received=_day(raw.get("received"), f"{where}.received"),
+        status=status,
+        response=_text(raw, "response", where),
+        responded=_day(raw.get("responded"), f"{where}.responded"),
+    )
+
+
+def parse_register(text: str) -> dict[str, FeedbackItem]:
+    """Parse and validate the text of feedback.toml."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{FEEDBACK_FILE} is not valid TOML: {error}", _FIX_HINT) from None
+    table = data.get("feedback", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{FEEDBACK_FILE}: [feedback] must be a table of items", _FIX_HINT)
+    items = [_parse_item(key, raw) for key, raw in table.items()]
+    return {item.id: item for item in sorted(items, key=_number)}
+
+
+def _number(item: FeedbackItem) -> int:
+    return int(item.id[3:])
+
+
+def render_register(items: dict[str, FeedbackItem]) -> str:
+    """The TOML text of the register, stable so that its diffs stay small."""
+    lines = [
+        "# draftctl feedback register: what stakeholders said in each round, and the response.",
+        "# Edit with `draftctl feedback add` and `draftctl feedback respond`; plain TOML.",
+    ]
+    for item in items.values():
+        lines += ["", f"[feedback.{item.id}]"]
+        lines += [f"round = {toml_string(item.round)}", f"from = {toml_string(item.source)}"]
+        lines.append(f"summary = {toml_string(item.summary)}")
+        lines += [f"ref = {toml_string(item.ref)}"] if item.ref else []
+        lines += [f"received = {item.received}"] if item.received else []
+        lines.append(f"status = {toml_string(item.status)}")
+        lines += [f"response = {toml_string(item.response)}"] if item.response else []
+        lines += [f"responded = {item.responded}"] if item.responded else []
+    return "\n".join(lines) + "\n"
+
+
+def load_register(ws: Workspace) -> Register:
+    """The register as it is on disk (empty, `exists=False`, before the first item)."""
+    data = ws.worktree_bytes(FEEDBACK_FILE)
+    if data is None:
+        return Register({}, exists=False)
+    return Register(parse_register(decode_draft(data, FEEDBACK_FILE)))
+
+
+# -- changing it -----------------------------------------------------------------------
+
+
+def _commit_register(
+    ws: Workspace, items: dict[str, FeedbackItem], subject: str, action: str, who: Identity | None
+) -> None:
+    """Commit the register, then write it to disk (the caller holds the write lock)."""
+    data = render_register(items).encode("utf-8")
+    message = format_message(subject, Attribution(action=action))
+    # NothingToCommit: an interrupted earlier run committed it; just bring the file up to date.
+    with suppress(NothingToCommit):
+        ws.repo.commit_files({FEEDBACK_FILE: data}, message, identity=who)
+    atomic_write(ws.top / FEEDBACK_FILE, data)
+
+
+def _today(identity: Identity | None) -> str:
+    if identity and _ISO_DAY.match(identity.date):
+        return identity.date[:10]
+    return date.today().isoformat()
+
+
+def _next_id(items: dict[str, FeedbackItem]) -> str:
+    return f"FB-{max((_number(i) for i in items.values()), default=0) + 1:04d}"
+
+
+def _check_new(config: Config, round_id: str, source: str, summary: str, ref: str | None) -> None:
+    """Refuse an unknown round or stakeholder, and texts that are empty or not one line."""
+    config.round(check_slug(round_id, "round"))
+    config.stakeholder(check_slug(source, "stakeholder"))
+    check_text(summary, "feedback summary")
+    if ref is not None:
+        check_text(ref, "feedback reference")
+
+
+def add_feedback(
+    ws: Workspace,
+    round_id: str,
+    source: str,
+    summary: str,
+    ref: str | None = None,
+    *,
+    identity: Identity | None = None,
+    expected_id: str | None = None,
+) -> FeedbackItem:
+    """Record a piece of feedback under the next free id and commit the register."""
+    _check_new(ws.config, round_id, source, summary, ref)
+    ws.repo.check_writable()
+    with ws.repo.write_lock():
+        items = dict(load_register(ws).items)
+        day = _today(identity)
+        item = FeedbackItem(_next_id(items), round_id, source, summary.strip(), ref, day)
+        if expected_id and expected_id != item.id:
+            raise DraftctlError(
+                f"feedback would be recorded as {item.id}, not {expected_id}",
+                f"check {FEEDBACK_FILE}: ids are given in order",
+            )
+        items[item.id] = item
+        subject = f"Record feedback {item.id} from {source} ({round_id})"
+        _commit_register(ws, items, subject, "feedback-add", identity)
+    return item
+
+
+def respond_feedback(
+    ws: Workspace,
+    item_id: str,
+    status: str,
+    response: str,
+    *,
+    identity: Identity | None = None,
+) -> FeedbackItem:
+    """Record the drafting team's response to an item and commit the register."""
+    if status not in STATUSES:
+        raise DraftctlError(
+            f"unknown feedback status {status!r}", f"use one of: {', '.join(STATUSES)}"
+        )
+    check_text(response, "response")
+    ws.repo.check_writable()
+    with ws.repo.write_lock():
+        register = load_register(ws)
+        current = register.get(item_id)
+        item = replace(
+            current, status=status, response=response.strip(), responded=_today(identity)
+        )
+        items = {**register.items, item.id: item}
+        subject = f"Respond to feedback {item.id}: {status}"
+        _commit_register(ws, items, subject, "feedback-respond", identity)
+    return item
+
+
+# -- reading it ------------------------------------------------------------------------
+
+
+def citations(ws: Workspace) -> dict[str, list[str]]:
+    """Feedback id → the commits (newest first) citing it in a `Feedback:` trailer or note."""
+    from draftctl.history import read_log
+
+    found: dict[str, list[str]] = {}
+    for record in read_log(ws, words=False):
+        for ref in record.attribution.feedback:
+            if is_feedback_id(ref):
+                found.setdefault(ref.strip().upper(), []).append(record.commit)
+    return found
+
+
+def list_feedback(
+    ws: Workspace,
+    round_id: str | None = None,
+    source: str | None = None,
+    open_only: bool = False,
+) -> list[dict[str, object]]:
+    """The register's items (the `feedback list --json` shape), filtered."""
+    if round_id:
+        ws.config.round(check_slug(round_id, "round"))
+    if source:
+        ws.config.stakeholder(check_slug(source, "stakeholder"))
+    cited = citations(ws)
+    return [
+        item.as_json(cited.get(item.id, []))
+        for item in load_register(ws).items.values()
+        if (not round_id or item.round == round_id)
+        and (not source or item.source == source)
+        and (not open_only or item.is_open)
+    ]
