@@ -51,7 +51,8 @@ def main() -> None:
     print(f"{'command':44} {'seconds':>8} {'ratio':>7}")
     print(f"{'minimal Typer app --help':44} {minimal:8.3f} {1.0:7.2f}")
     print(f"{'draftctl --help':44} {draftctl:8.3f} {draftctl / minimal:7.2f}")
-    print(f"{'(import GitPython+markdown-it+dmp+rich alone)':44} {heavy:8.3f} {heavy / minimal:7.2f}")
+    label = "(import GitPython+markdown-it+dmp+rich alone)"
+    print(f"{label:44} {heavy:8.3f} {heavy / minimal:7.2f}")
 
 
 if __name__ == "__main__":

@@ -314,11 +314,6 @@ def test_hostile_draft_keeps_every_diff_format_valid_and_escaped(
 _CONTROLS = "draft text holding C0 control characters (ESC U+001B, BEL U+0007)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"render/docx.py hands {_CONTROLS} to python-docx, which raises ValueError "
-    "'All strings must be XML compatible': an internal error instead of a document",
-)
 def test_hostile_draft_diff_docx_is_valid(cli: Cli, drafts_repo: Path, tmp_path: Path) -> None:
     _hostile_pair(cli, drafts_repo, HOSTILE, HOSTILE.replace("## Scope", f"{INSERTED}\n\n## Scope"))
     cli("diff", "HEAD", "--format", "docx", "-o", str(tmp_path / "diff.docx"))
@@ -332,11 +327,6 @@ def test_hostile_draft_keeps_blame_and_log_valid(cli: Cli, drafts_repo: Path) ->
         json.loads(cli("blame", "--json").out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"`blame` (commands/review.py, _print_blame) prints {_CONTROLS} raw to the "
-    "terminal, so a draft can move the cursor, clear the screen or retitle the window",
-)
 def test_hostile_draft_blame_terminal_is_escaped(cli: Cli, drafts_repo: Path) -> None:
     _hostile_pair(cli, drafts_repo, HOSTILE, HOSTILE)
     _check_terminal(cli("blame").out)
@@ -358,11 +348,6 @@ def test_hostile_draft_keeps_export_valid(cli: Cli, drafts_repo: Path) -> None:
         assert "<script>" in cli("export", "HEAD", "--format", "markdown").out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"render/docx.py (render_clean_docx) hands {_CONTROLS} to python-docx, which "
-    "raises ValueError 'All strings must be XML compatible': an internal error",
-)
 def test_hostile_draft_export_docx_is_valid(cli: Cli, drafts_repo: Path, tmp_path: Path) -> None:
     _hostile_pair(cli, drafts_repo, HOSTILE, HOSTILE)
     cli("export", "HEAD", "--format", "docx", "-o", str(tmp_path / "export.docx"))

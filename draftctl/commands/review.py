@@ -53,13 +53,15 @@ def _print_blame(lines: list[BlameBlock]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from draftctl.render.terminal import visible
+
     table = Table(box=box.MINIMAL, show_header=False, show_edge=False, padding=(0, 1))
     table.add_column(width=24, overflow="fold")
     table.add_column(ratio=1)
     for index, line in enumerate(lines):
         text = line.text if line.kind == "code" else " ".join(line.text.split())
         style = "bold" if line.kind == "heading" else ""
-        table.add_row(_margin(line), Text(text, style=style), end_section=False)
+        table.add_row(_margin(line), Text(visible(text), style=style), end_section=False)
         if index + 1 < len(lines):
             table.add_row("", "")
     output.console().print(table)

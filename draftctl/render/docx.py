@@ -64,6 +64,15 @@ _PREFIX = {
 
 # -- shared document set-up ------------------------------------------------------------------
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text Word can hold: characters XML forbids (escape, bell…) become visible symbols."""
+    return _NOT_XML.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\ufffd", text
+    )
+
 
 def new_document(title: str, subject: str, keywords: str = "") -> DocxDocument:
     """A4 portrait, 25 mm margins, core properties set, no stray empty paragraph."""
@@ -124,7 +133,7 @@ def _text_run(text: str, tag: str = "w:t", rpr: Any | None = None) -> Any:
         run.append(rpr)
     node = _el(tag)
     node.set(qn("xml:space"), "preserve")
-    node.text = text
+    node.text = xml_safe(text)
     run.append(node)
     return run
 
@@ -213,7 +222,7 @@ def _title_page(doc: DocxDocument, copy: CleanCopy) -> None:
     org.paragraph_format.space_before = Mm(40)
     run = org.add_run(page.organisation.upper())
     run.bold, run.font.size, run.font.color.rgb = True, Pt(10), ACCENT
-    doc.add_paragraph(page.title, style="Title")
+    doc.add_paragraph(xml_safe(page.title), style="Title")
     doc.add_paragraph(f"Clean copy for delegates · {page.status_line()}", style="Subtitle")
     _facts_table(doc, page.facts())
     note = doc.add_paragraph()
@@ -308,7 +317,7 @@ def bookmark_names(copy: CleanCopy) -> dict[str, str]:
 def _styled_runs(paragraph: Paragraph, text: str, **font: Any) -> None:
     """Append `text`, with `code` spans in a monospace face."""
     for index, part in enumerate(text.split("`")):
-        run = paragraph.add_run(part)
+        run = paragraph.add_run(xml_safe(part))
         run.font.size = font.get("size")
         run.font.color.rgb = font.get("color")
         if index % 2:
@@ -398,7 +407,7 @@ class _CleanWriter:
     def on_fence(self, token: Token) -> None:
         paragraph = self.doc.add_paragraph(style="No Spacing")
         for index, line in enumerate(token.content.rstrip("\n").split("\n")):
-            run = paragraph.add_run(line)
+            run = paragraph.add_run(xml_safe(line))
             run.font.name, run.font.size = MONO, Pt(9.5)
             if index:
                 run._r.addprevious(_char_run(_el("w:br")))
@@ -465,7 +474,7 @@ class InlineWriter:
                 self.run(child.content or "[image]")
 
     def run(self, text: str, mono: bool = False) -> None:
-        run = self.paragraph.add_run(text)
+        run = self.paragraph.add_run(xml_safe(text))
         run.bold = self.bold or None
         run.italic = self.italic or None
         if mono:
@@ -772,9 +781,9 @@ class _Redline:
             comment._comment_elm.set(qn("w:date"), when)
         lines = _comment_lines(self.result, self.config, change, credit, moved)
         first = comment.paragraphs[0]
-        first.add_run(lines[0])
+        first.add_run(xml_safe(lines[0]))
         for line in lines[1:]:
-            comment.add_paragraph(line)
+            comment.add_paragraph(xml_safe(line))
         return int(comment.comment_id)
 
     def close_comments(self) -> None:
