@@ -9,7 +9,6 @@ from draftctl.config import Config
 from draftctl.errors import DraftError, InvalidValue, NothingToCommit, UnknownId
 from draftctl.names import check_text
 from draftctl.repo import Identity
-from draftctl.textutil import count_words
 from draftctl.trailers import Attribution, format_message
 from draftctl.workspace import Workspace, decode_draft
 
@@ -159,10 +158,7 @@ def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
         for item in doc.changes:
             if list(item.section) not in change.sections:
                 change.sections.append(list(item.section))
-            for seg in item.segments:
-                if seg.op == "insert":
-                    change.inserted_words += count_words(seg.new)
-                elif seg.op == "delete":
-                    change.deleted_words += count_words(seg.old)
+            change.inserted_words += item.inserted_words
+            change.deleted_words += item.deleted_words
         found.append(change)
     return found
