@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gen_drafts
 
-from draftctl import diffing
-from draftctl.attribution import Step, attribute
-from draftctl.diffing import DocDiff, diff_texts, is_wordish
+from draftctl.engine import diff as diffing
+from draftctl.engine.attribution import Step, attribute
+from draftctl.engine.diff import DocDiff, diff_texts, is_wordish
 
 GOALS = {"500k": 10.0, "5m": 5.0}  # allowed time ratio to git
 MEMORY_GOAL_MB = 300.0
@@ -54,7 +54,7 @@ def child_rss_mb(old: Path, new: Path) -> float:
     """Peak resident memory (MB) of a fresh Python process that only diffs the two files."""
     code = (
         "import resource, sys; sys.path.insert(0, sys.argv[3]);"
-        "from draftctl.diffing import diff_texts;"
+        "from draftctl.engine.diff import diff_texts;"
         "r = lambda p: open(p, encoding='utf-8').read();"
         "diff_texts(r(sys.argv[1]), r(sys.argv[2]));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"

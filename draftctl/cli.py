@@ -14,7 +14,7 @@ from draftctl import __version__, output
 from draftctl.errors import DraftctlError, ExitCode
 
 if TYPE_CHECKING:
-    from draftctl.workspace import Workspace
+    from draftctl.consultation.workspace import Workspace
 
 
 class DraftctlGroup(TyperGroup):
@@ -69,7 +69,7 @@ def main_options(
 
 def workspace() -> Workspace:
     """The drafts repository named by --repo or found from the current folder."""
-    from draftctl.workspace import open_workspace
+    from draftctl.consultation.workspace import open_workspace
 
     return open_workspace(state["repo"])  # type: ignore[arg-type]
 

@@ -66,7 +66,7 @@ def write_result(text: str, target: str | None) -> None:
         return
     from pathlib import Path
 
-    from draftctl.workspace import atomic_write
+    from draftctl.consultation.workspace import atomic_write
 
     atomic_write(Path(target), text.encode("utf-8"))
     notice(f"wrote {target}")

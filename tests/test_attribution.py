@@ -1,4 +1,4 @@
-"""Tests for draftctl.attribution: replaying history and crediting every word."""
+"""Tests for draftctl.engine.attribution: replaying history and crediting every word."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from draftctl.attribution import AttributedDiff, Step, attribute, split_chunks
+from draftctl.engine.attribution import AttributedDiff, Step, attribute, split_chunks
 
 BASE = """\
 # Policy

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from draftctl.blame import Replay, blame_draft, token_counts
-from draftctl.workspace import open_workspace
+from draftctl.consultation.workspace import open_workspace
+from draftctl.review.blame import Replay, blame_draft, token_counts
 from tests.conftest import Cli, git
 
 FIRST = """# Test policy

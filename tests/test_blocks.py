@@ -1,4 +1,4 @@
-"""Tests for draftctl.blocks: Markdown → blocks with section paths."""
+"""Tests for draftctl.engine.blocks: Markdown → blocks with section paths."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from draftctl import blocks
-from draftctl.blocks import (
+from draftctl.engine import blocks
+from draftctl.engine.blocks import (
     Block,
     blank_line_starts,
     block_key,

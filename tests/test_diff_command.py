@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from draftctl.annotate import annotated_diff
-from draftctl.workspace import open_workspace
+from draftctl.consultation.workspace import open_workspace
+from draftctl.review.annotate import annotated_diff
 from tests.conftest import Cli, git, run_main
 from tests.test_render import WORKTREE_CREDIT, check_contract
 

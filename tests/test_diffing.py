@@ -1,4 +1,4 @@
-"""Tests for draftctl.diffing: block alignment, moves and word-level segments."""
+"""Tests for draftctl.engine.diff: block alignment, moves and word-level segments."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from draftctl import diffing
-from draftctl.diffing import (
+from draftctl.engine import diff as diffing
+from draftctl.engine.diff import (
     Differ,
     DocDiff,
     Segment,

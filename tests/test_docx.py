@@ -12,7 +12,10 @@ import docx
 import pytest
 from lxml import etree
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Config, Round, Stakeholder
+from draftctl.release.export import CleanCopy, TitlePage, parse_body
+from draftctl.render.docx import render_clean_docx, render_docx, split_paragraphs, word_date
+from draftctl.review.annotate import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,
@@ -20,9 +23,6 @@ from draftctl.annotate import (
     ShownBlock,
     compute_stats,
 )
-from draftctl.config import Config, Round, Stakeholder
-from draftctl.export import CleanCopy, TitlePage, parse_body
-from draftctl.render.docx import render_clean_docx, render_docx, split_paragraphs, word_date
 from tests.conftest import Cli
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from draftctl.export import build_clean_copy, parse_body, slugify
-from draftctl.workspace import open_workspace
+from draftctl.consultation.workspace import open_workspace
+from draftctl.release.export import build_clean_copy, parse_body, slugify
 from tests.conftest import Cli, git, snapshot
 from tests.release_helpers import copied
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from draftctl.consultation.feedback import FeedbackItem, parse_register, render_register
 from draftctl.errors import ConfigError
-from draftctl.feedback import FeedbackItem, parse_register, render_register
 from tests.conftest import Cli, git, snapshot
 
 

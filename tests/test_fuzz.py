@@ -7,10 +7,10 @@ import subprocess
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from draftctl.blocks import KINDS, parse_blocks
-from draftctl.diffing import diff_texts
+from draftctl.engine.blocks import KINDS, parse_blocks
+from draftctl.engine.diff import diff_texts
+from draftctl.git.trailers import parse_trailers
 from draftctl.names import ref_name_problem
-from draftctl.trailers import parse_trailers
 
 # Bounded: each property stops after its examples, whatever the machine (no deadline flakes).
 FUZZ = settings(

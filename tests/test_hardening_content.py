@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from draftctl.diffing import diff_texts
-from draftctl.workspace import MAX_DRAFT_BYTES
+from draftctl.consultation.workspace import MAX_DRAFT_BYTES
+from draftctl.engine.diff import diff_texts
 from tests.conftest import Cli, git
 from tests.hardening_helpers import assert_refused, blob, drafts_repo, fsck, refuses, unchanged
 
@@ -386,7 +386,7 @@ def test_parser_breaking_markdown_keeps_outputs_valid(
 @pytest.mark.parametrize("name", sorted(DEEP))
 def test_parser_breaking_markdown_keeps_paragraphs_apart(name: str) -> None:
     """A paragraph before pathological Markdown stays its own block, so the diff stays exact."""
-    from draftctl.blocks import parse_blocks
+    from draftctl.engine.blocks import parse_blocks
 
     text = f"# Deep\n\n{NEW_WORDS}\n\n{DEEP[name]}"
     blocks = parse_blocks(text)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from draftctl.sample import sample_dir
+from draftctl.sample.demo import sample_dir
 from tests.conftest import Cli, git, snapshot
 from tests.hardening_helpers import (
     DRAFTCTL,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from draftctl.notes import read_note
-from draftctl.workspace import open_workspace
+from draftctl.consultation.notes import read_note
+from draftctl.consultation.workspace import open_workspace
 from tests.conftest import Cli, git, snapshot
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from draftctl import release
+from draftctl.consultation.workspace import open_workspace
 from draftctl.errors import AlreadyExists
-from draftctl.repo import Identity
-from draftctl.versions import describe_versions, list_versions
-from draftctl.workspace import open_workspace
+from draftctl.git.repo import Identity
+from draftctl.release import tags as release
+from draftctl.release.versions import describe_versions, list_versions
 from tests.conftest import Cli, git, run_main, snapshot
 from tests.release_helpers import copied
 

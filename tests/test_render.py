@@ -10,7 +10,13 @@ from typing import Any
 
 from rich.console import Console
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Config, Round, Stakeholder
+from draftctl.render.html import render_html
+from draftctl.render.json import diff_json, render_json
+from draftctl.render.markdown import escape_critic, render_markdown
+from draftctl.render.stat import stat_tables
+from draftctl.render.terminal import plain_text, render_terminal, terminal_text, trim_context
+from draftctl.review.annotate import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,
@@ -19,12 +25,6 @@ from draftctl.annotate import (
     compute_stats,
     title_root,
 )
-from draftctl.config import Config, Round, Stakeholder
-from draftctl.render.html import render_html
-from draftctl.render.json import diff_json, render_json
-from draftctl.render.markdown import escape_critic, render_markdown
-from draftctl.render.stat import stat_tables
-from draftctl.render.terminal import plain_text, render_terminal, terminal_text, trim_context
 
 A, B = "a" * 40, "b" * 40
 W = "WORKTREE"

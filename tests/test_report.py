@@ -198,7 +198,7 @@ def test_usage_errors(history: dict[str, str], cli: Cli) -> None:
 
 
 def test_sample_consultation_report(tmp_path: Path) -> None:
-    from draftctl.sample import build_demo
+    from draftctl.sample.demo import build_demo
 
     ws = build_demo(tmp_path / "demo")
     cli = Cli(ws.top)

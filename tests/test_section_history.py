@@ -120,9 +120,9 @@ def test_unknown_section_is_refused(history: Cli) -> None:
 def test_quick_path_agrees_with_the_block_diff(
     history: Cli, drafts_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from draftctl import section_history
-    from draftctl.history import read_log
-    from draftctl.workspace import open_workspace
+    from draftctl.consultation.history import read_log
+    from draftctl.consultation.workspace import open_workspace
+    from draftctl.review import section_history
 
     text = (drafts_repo / "drafts" / "policy.md").read_text()
     text = text.replace("Health agencies", "Health agencies and researchers") + "\nA\nB\n===\n"

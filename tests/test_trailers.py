@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from draftctl.trailers import Attribution, format_message, parse_trailers
+from draftctl.git.trailers import Attribution, format_message, parse_trailers
 
 
 def git_parse(message: str, divider: bool) -> list[tuple[str, str]]:

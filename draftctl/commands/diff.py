@@ -16,8 +16,8 @@ from draftctl.errors import DraftctlError
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from draftctl.annotate import AnnotatedDiff, CommitView
-    from draftctl.config import Config
+    from draftctl.consultation.config import Config
+    from draftctl.review.annotate import AnnotatedDiff, CommitView
 
 
 class Format(StrEnum):
@@ -59,8 +59,8 @@ def diff(
 
     Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
     """
-    from draftctl.annotate import Filters, annotated_diff
     from draftctl.cli import workspace
+    from draftctl.review.annotate import Filters, annotated_diff
 
     if fmt is Format.docx:
         _check_docx(out)
@@ -114,8 +114,8 @@ def _emit(result: AnnotatedDiff, config: Config, fmt: Format, out: str | None) -
 
 
 def _write_docx(result: AnnotatedDiff, config: Config, out: str) -> None:
+    from draftctl.consultation.workspace import atomic_write
     from draftctl.render.docx import render_docx  # type: ignore[import-not-found,unused-ignore]
-    from draftctl.workspace import atomic_write
 
     atomic_write(Path(out), render_docx(result, config))
     output.notice(f"wrote {out}")
@@ -171,8 +171,8 @@ def show(
 
     Example: draftctl show HEAD~2
     """
-    from draftctl.annotate import show_commit
     from draftctl.cli import workspace
+    from draftctl.review.annotate import show_commit
 
     ws = workspace()
     with output.progress("replaying history") as progress:
@@ -188,8 +188,8 @@ def show(
 def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
     from rich.text import Text
 
-    from draftctl.annotate import round_title
     from draftctl.render.terminal import visible
+    from draftctl.review.annotate import round_title
 
     record = view.record
     found = record.attribution

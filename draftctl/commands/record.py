@@ -28,7 +28,7 @@ def commit(
     Example: draftctl commit policy --round evidence-review --by who -m "Cite WHO 2012 guidance"
     """
     from draftctl.cli import workspace
-    from draftctl.recording import build_attribution, commit_changes
+    from draftctl.consultation.recording import build_attribution, commit_changes
 
     ws = workspace()
     attribution = build_attribution(ws.config, round_id, by, why, feedback, force=force)
@@ -44,7 +44,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     """
     from draftctl.cli import workspace
     from draftctl.render.tables import print_status
-    from draftctl.status import collect_status
+    from draftctl.review.status import collect_status
 
     ws = workspace()
     report = collect_status(ws)
@@ -70,7 +70,7 @@ def log(
     Example: draftctl log --round stakeholder-consultation --by who
     """
     from draftctl.cli import workspace
-    from draftctl.logview import collect_log
+    from draftctl.review.log import collect_log
 
     ws = workspace()
     records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev)

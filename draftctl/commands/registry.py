@@ -27,7 +27,7 @@ def round_add(
     Example: draftctl round add evidence-review --title "Evidence review" --stakeholder who
     """
     from draftctl.cli import workspace
-    from draftctl.registry import add_round
+    from draftctl.consultation.registry import add_round
 
     item = add_round(workspace(), round_id, title, opens, closes, stakeholder)
     output.notice(f"registered round {item.id}; open it with `draftctl round open {item.id}`")
@@ -59,7 +59,7 @@ def round_show(
     Example: draftctl round show evidence-review
     """
     from draftctl.cli import workspace
-    from draftctl.history import filter_records, read_log
+    from draftctl.consultation.history import filter_records, read_log
     from draftctl.render.tables import round_detail
 
     ws = workspace()
@@ -73,7 +73,7 @@ def round_show(
 
 def _set_state(round_id: str, state: str, on: str | None) -> None:
     from draftctl.cli import workspace
-    from draftctl.registry import set_round_state
+    from draftctl.consultation.registry import set_round_state
 
     item = set_round_state(workspace(), round_id, state, on)
     output.notice(f"round {item.id} is now {item.state}")
@@ -116,7 +116,7 @@ def stakeholder_add(
     Example: draftctl stakeholder add who --name "World Health Organization" --kind un-agency
     """
     from draftctl.cli import workspace
-    from draftctl.registry import add_stakeholder
+    from draftctl.consultation.registry import add_stakeholder
 
     item = add_stakeholder(workspace(), stakeholder_id, name, kind)
     output.notice(f"registered stakeholder {item.id} ({item.name})")

@@ -11,8 +11,8 @@ from draftctl import output
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from draftctl.release import Verification
-    from draftctl.versions import VersionEntry
+    from draftctl.release.tags import Verification
+    from draftctl.release.versions import VersionEntry
 
 
 def tag(
@@ -38,7 +38,7 @@ def tag(
     Example: draftctl tag icm-2015 --status submitted --meeting "ICM, Dublin, 7-11 August 2015"
     """
     from draftctl.cli import workspace
-    from draftctl.release import cut_version
+    from draftctl.release.tags import cut_version
 
     version = cut_version(
         workspace(),
@@ -70,7 +70,7 @@ def outcome(
     Example: draftctl outcome icm-2015 --status adopted --date 2015-08-11
     """
     from draftctl.cli import workspace
-    from draftctl.release import record_outcome
+    from draftctl.release.tags import record_outcome
 
     done = record_outcome(
         workspace(), name, status=status, date=date, meeting=meeting, note=note, sign=sign
@@ -84,7 +84,7 @@ def versions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
     Example: draftctl versions --json
     """
     from draftctl.cli import workspace
-    from draftctl.versions import describe_versions
+    from draftctl.release.versions import describe_versions
 
     entries = describe_versions(workspace())
     if as_json:
@@ -133,7 +133,7 @@ def verify(
     """
     from draftctl.cli import workspace
     from draftctl.errors import VerificationFailed
-    from draftctl.release import verify_version
+    from draftctl.release.tags import verify_version
 
     report = verify_version(workspace(), name)
     if as_json:
@@ -169,7 +169,7 @@ def export(
     Example: draftctl export icm-2015 --format docx -o policy-icm-2015.docx
     """
     from draftctl.cli import workspace
-    from draftctl.export import build_clean_copy, check_format
+    from draftctl.release.export import build_clean_copy, check_format
 
     check_format(fmt, out)
     copy = build_clean_copy(workspace(), rev, draft)
@@ -182,7 +182,7 @@ def export(
 
         output.write_result(render_clean_html(copy), out)
     else:
-        from draftctl.export import render_clean_markdown
+        from draftctl.release.export import render_clean_markdown
 
         output.write_result(render_clean_markdown(copy), out)
 
@@ -190,7 +190,7 @@ def export(
 def _write_bytes(data: bytes, target: str) -> None:
     from pathlib import Path
 
-    from draftctl.workspace import atomic_write
+    from draftctl.consultation.workspace import atomic_write
 
     atomic_write(Path(target), data)
     output.notice(f"wrote {target}")
@@ -206,7 +206,7 @@ def sync(
     Example: draftctl sync --remote origin
     """
     from draftctl.cli import workspace
-    from draftctl.sync import sync_remote
+    from draftctl.release.sync import sync_remote
 
     report = sync_remote(workspace(), remote)
     for line in report.lines():

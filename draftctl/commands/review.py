@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from draftctl.blame import BlameBlock
-    from draftctl.history import CommitRecord
+    from draftctl.consultation.history import CommitRecord
+    from draftctl.review.blame import BlameBlock
 
 feedback_app = typer.Typer(
     help="The feedback register: record stakeholder feedback and the response to it.",
@@ -79,8 +79,8 @@ def blame(
 
     Example: draftctl blame --draft policy --at icm-2015
     """
-    from draftctl.blame import blame_draft
     from draftctl.cli import workspace
+    from draftctl.review.blame import blame_draft
 
     ws = workspace()
     lines = blame_draft(ws, draft, at)
@@ -126,7 +126,7 @@ def attribute(
 
     ws = workspace()
     if list_missing:
-        from draftctl.notes import unattributed_commits
+        from draftctl.consultation.notes import unattributed_commits
 
         records = unattributed_commits(ws)
         if as_json:
@@ -136,7 +136,7 @@ def attribute(
         return
     if rev is None or round_id is None:
         raise typer.BadParameter("give REV and --round R, or --list")
-    from draftctl.notes import attribute_commit
+    from draftctl.consultation.notes import attribute_commit
 
     done = attribute_commit(ws, rev, round_id, by, why, feedback)
     was = f" (replacing round {done.replaced.round})" if done.replaced else ""
@@ -159,7 +159,7 @@ def feedback_add(
     Example: draftctl feedback add --round evidence --from who --summary "Cite WHO 2012"
     """
     from draftctl.cli import workspace
-    from draftctl.feedback import add_feedback
+    from draftctl.consultation.feedback import add_feedback
 
     item = add_feedback(workspace(), round_id, source, summary, ref)
     output.notice(f"recorded {item.id}; cite it with `draftctl commit --feedback {item.id}`")
@@ -201,7 +201,7 @@ def feedback_list(
     Example: draftctl feedback list --round evidence --open
     """
     from draftctl.cli import workspace
-    from draftctl.feedback import list_feedback
+    from draftctl.consultation.feedback import list_feedback
 
     items = list_feedback(workspace(), round_id, source, open_only)
     if as_json:
@@ -221,7 +221,7 @@ def feedback_respond(
     Example: draftctl feedback respond FB-0001 --status declined --response "Out of scope"
     """
     from draftctl.cli import workspace
-    from draftctl.feedback import respond_feedback
+    from draftctl.consultation.feedback import respond_feedback
 
     item = respond_feedback(workspace(), item_id, status, response)
     output.notice(f"{item.id} is now {item.status}")
@@ -243,7 +243,7 @@ def report(
     Example: draftctl report --round stakeholder-consultation --format html -o report.html
     """
     from draftctl.cli import workspace
-    from draftctl.report import build_report
+    from draftctl.review.report import build_report
 
     if fmt not in ("markdown", "html", "json"):
         raise typer.BadParameter("use markdown, html or json", param_hint="--format")
@@ -283,9 +283,9 @@ def check(
 
     Example: draftctl check --since icm-2015
     """
-    from draftctl.check import CheckFailed, check_history
-    from draftctl.check import install_hook as install
     from draftctl.cli import workspace
+    from draftctl.consultation.check import CheckFailed, check_history
+    from draftctl.consultation.check import install_hook as install
 
     ws = workspace()
     if install_hook:

@@ -20,7 +20,7 @@ def init(
     Example: draftctl init sex-work-policy --name "Sex work policy"
     """
     from draftctl.cli import state
-    from draftctl.setup import init_repository
+    from draftctl.consultation.setup import init_repository
 
     base = state["repo"] or Path.cwd()
     ws = init_repository(Path(base) / path, name)  # type: ignore[arg-type]
@@ -37,7 +37,7 @@ def new(
     Example: draftctl new policy --title "Policy on the human rights of sex workers"
     """
     from draftctl.cli import workspace
-    from draftctl.setup import new_draft
+    from draftctl.consultation.setup import new_draft
 
     path = new_draft(workspace(), draft, title)
     output.notice(f"created {path}; edit it, then record changes with `draftctl commit`")
@@ -51,12 +51,12 @@ def demo(
     Example: draftctl demo && cd draftctl-demo && draftctl log
     """
     from draftctl.render.tables import print_log
-    from draftctl.sample import NEXT_STEPS, build_demo, demo_diff
+    from draftctl.sample.demo import NEXT_STEPS, build_demo, demo_diff
 
     with output.progress("replaying the sample consultation") as advance:
         ws = build_demo(path, advance)
     console = output.console()
-    from draftctl.history import read_log
+    from draftctl.consultation.history import read_log
 
     print_log(console, read_log(ws))
     console.print()

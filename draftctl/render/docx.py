@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from markdown_it.token import Token
 
-    from draftctl.annotate import AnnotatedDiff, Credit, Piece, ShownBlock
-    from draftctl.config import Config
-    from draftctl.export import CleanCopy, Heading
+    from draftctl.consultation.config import Config
+    from draftctl.release.export import CleanCopy, Heading
+    from draftctl.review.annotate import AnnotatedDiff, Credit, Piece, ShownBlock
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 MUTED = RGBColor(0x5B, 0x64, 0x70)
@@ -502,7 +502,7 @@ def word_date(iso: str | None) -> str | None:
 
 def author_of(config: Config, credit: Credit | None) -> str:
     """The tracked change's author: the round's label, or what kind of edit it is."""
-    from draftctl.annotate import round_title
+    from draftctl.review.annotate import round_title
 
     if credit is None:
         return round_title(config, "unattributed")
@@ -566,7 +566,7 @@ def _redline_cover(doc: DocxDocument, result: AnnotatedDiff, config: Config) -> 
 
 
 def _round_key_label(config: Config, key: str) -> str:
-    from draftctl.annotate import round_title
+    from draftctl.review.annotate import round_title
 
     return config.round_label(key) if key in config.rounds else round_title(config, key)
 
@@ -801,7 +801,7 @@ class _Redline:
 def _comment_lines(
     result: AnnotatedDiff, config: Config, change: int, credit: Credit, moved: str
 ) -> list[str]:
-    from draftctl.annotate import people_names, section_label
+    from draftctl.review.annotate import people_names, section_label
 
     lines = []
     if credit.rationale:

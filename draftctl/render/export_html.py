@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from draftctl.export import CleanCopy, Heading, markdown_parser
+from draftctl.release.export import CleanCopy, Heading, markdown_parser
 
 _CSS = """
 :root { --ink: #1d232b; --muted: #5b6470; --rule: #d5dae1; --accent: #1f4e79; }

@@ -7,7 +7,9 @@ import hashlib
 import re
 from html import escape
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Config
+from draftctl.consultation.workspace import WORKTREE
+from draftctl.review.annotate import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,
@@ -17,8 +19,6 @@ from draftctl.annotate import (
     people_names,
     round_title,
 )
-from draftctl.config import Config
-from draftctl.workspace import WORKTREE
 
 PALETTE = (
     "#1f5fa8",

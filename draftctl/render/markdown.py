@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Config
+from draftctl.review.annotate import (
     AnnotatedDiff,
     Piece,
     ShownBlock,
@@ -25,7 +26,6 @@ from draftctl.annotate import (
     merged_pieces,
     side_label,
 )
-from draftctl.config import Config
 
 _OPEN_BRACE = re.compile(r"\{(?=[-+~>=]|$)")
 _CLOSE_BRACE = re.compile(r"(?:(?<=[-+~<=])|^)\}")

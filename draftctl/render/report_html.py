@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from draftctl.annotate import Piece
-from draftctl.report import (
+from draftctl.review.annotate import Piece
+from draftctl.review.report import (
     FeedbackOutcome,
     Report,
     ReportChange,

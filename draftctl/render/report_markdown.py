@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from draftctl.annotate import Piece
 from draftctl.render.report_html import marked
-from draftctl.report import (
+from draftctl.review.annotate import Piece
+from draftctl.review.report import (
     FeedbackOutcome,
     Report,
     ReportChange,

@@ -6,9 +6,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from draftctl.annotate import AnnotatedDiff, round_title
-from draftctl.config import Config
+from draftctl.consultation.config import Config
 from draftctl.render.terminal import visible
+from draftctl.review.annotate import AnnotatedDiff, round_title
 
 
 def _table(title: str, *first: str) -> Table:

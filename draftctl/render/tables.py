@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from draftctl.config import Config, Round, Stakeholder
-from draftctl.history import CommitRecord
-from draftctl.workspace import Workspace
+from draftctl.consultation.config import Config, Round, Stakeholder
+from draftctl.consultation.history import CommitRecord
+from draftctl.consultation.workspace import Workspace
 
 _STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
 

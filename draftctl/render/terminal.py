@@ -13,7 +13,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Config
+from draftctl.review.annotate import (
     AnnotatedDiff,
     Piece,
     ShownBlock,
@@ -22,7 +23,6 @@ from draftctl.annotate import (
     merged_pieces,
     side_label,
 )
-from draftctl.config import Config
 
 CONTEXT_WORDS = 8
 ELLIPSIS = "…"

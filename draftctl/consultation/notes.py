@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from draftctl.check import round_closed_on
+from draftctl.consultation.check import round_closed_on
+from draftctl.consultation.feedback import check_feedback_refs
+from draftctl.consultation.history import CommitRecord, attribution_of, read_log
+from draftctl.consultation.recording import build_attribution
+from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError
-from draftctl.feedback import check_feedback_refs
-from draftctl.history import CommitRecord, attribution_of, read_log
-from draftctl.logview import resolve_rev
-from draftctl.recording import build_attribution
-from draftctl.repo import Identity
-from draftctl.trailers import Attribution, format_trailer_block
-from draftctl.workspace import Workspace
+from draftctl.git.repo import Identity
+from draftctl.git.trailers import Attribution, format_trailer_block
+from draftctl.review.log import resolve_rev
 
 
 @dataclass(frozen=True)

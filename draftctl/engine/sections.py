@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diff_match_patch import diff_match_patch
 
-from draftctl.blocks import parse_blocks
+from draftctl.engine.blocks import parse_blocks
 from draftctl.errors import DraftError
 from draftctl.textutil import split_lines
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from draftctl.consultation.history import CommitRecord, filter_records, read_log
+from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError
-from draftctl.history import CommitRecord, filter_records, read_log
 from draftctl.names import check_slug
-from draftctl.workspace import Workspace
 
 
 def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
@@ -37,7 +37,7 @@ def collect_log(
     paths = [ws.draft_path(draft)] if draft else None
     records = read_log(ws, revisions=revisions, paths=paths)
     if section:
-        from draftctl.section_history import commits_touching_section
+        from draftctl.review.section_history import commits_touching_section
 
         records = commits_touching_section(ws, records, section, draft)
     return filter_records(records, round_id=round_id, by=by)

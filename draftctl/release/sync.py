@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError, GitError, RepositoryStateError
+from draftctl.git.repo import NOTES_REF, GitRepo
 from draftctl.names import ref_name_problem
-from draftctl.repo import NOTES_REF, GitRepo
-from draftctl.versions import read_tags
-from draftctl.workspace import Workspace
+from draftctl.release.versions import read_tags
 
 TAGS = "refs/tags/"
 

@@ -32,7 +32,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 
-from draftctl.config import CONFIG_FILE, parse_config
+from draftctl.consultation.config import CONFIG_FILE, parse_config
+from draftctl.consultation.history import read_log
+from draftctl.consultation.workspace import WORKTREE, Workspace
 from draftctl.errors import (
     AlreadyExists,
     ConfigError,
@@ -42,11 +44,9 @@ from draftctl.errors import (
     InvalidValue,
     VerificationFailed,
 )
-from draftctl.history import read_log
-from draftctl.logview import resolve_rev
+from draftctl.git.repo import Identity
 from draftctl.names import check_date, check_ref_name, check_text
-from draftctl.repo import Identity
-from draftctl.versions import (
+from draftctl.release.versions import (
     ALLOW_UNATTRIBUTED,
     DECIDED,
     DIGEST,
@@ -65,7 +65,7 @@ from draftctl.versions import (
     message_trailers,
     read_tags,
 )
-from draftctl.workspace import WORKTREE, Workspace
+from draftctl.review.log import resolve_rev
 
 _REGULAR = ("100644", "100755")
 _SIGNATURE_START = re.compile(

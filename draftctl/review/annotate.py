@@ -7,19 +7,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from draftctl.attribution import AttributedDiff, Step, attribute
-from draftctl.config import Config
+from draftctl.consultation.config import Config
+from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.engine.attribution import AttributedDiff, Step, attribute
+from draftctl.engine.sections import matches
 from draftctl.errors import DraftctlError, DraftError, UnknownId
-from draftctl.history import CommitRecord, read_log
-from draftctl.logview import resolve_rev
 from draftctl.names import check_slug
-from draftctl.sections import matches
+from draftctl.release.versions import latest_version
+from draftctl.review.log import resolve_rev
 from draftctl.textutil import count_words
-from draftctl.versions import latest_version
-from draftctl.workspace import WORKTREE, Workspace
 
 if TYPE_CHECKING:
-    from draftctl.diffing import BlockPair, Segment
+    from draftctl.engine.diff import BlockPair, Segment
 
 UNATTRIBUTED = "unattributed"
 

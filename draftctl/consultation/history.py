@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from draftctl.repo import NOTES_REF
+from draftctl.consultation.workspace import Workspace
+from draftctl.git.repo import NOTES_REF
+from draftctl.git.trailers import Attribution, parse_trailers
 from draftctl.textutil import count_words
-from draftctl.trailers import Attribution, parse_trailers
-from draftctl.workspace import Workspace
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 _FORMAT = (

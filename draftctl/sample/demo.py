@@ -8,27 +8,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from draftctl import registry
-from draftctl.config import Stakeholder
+from draftctl.consultation import registry
+from draftctl.consultation.config import Stakeholder
+from draftctl.consultation.recording import commit_changes
+from draftctl.consultation.setup import init_repository
+from draftctl.consultation.workspace import Workspace, atomic_write
 from draftctl.errors import AlreadyExists, DraftctlError
-from draftctl.recording import commit_changes
-from draftctl.repo import Identity, plain_git_commit
-from draftctl.setup import init_repository
-from draftctl.trailers import Attribution
-from draftctl.workspace import Workspace, atomic_write
+from draftctl.git.repo import Identity, plain_git_commit
+from draftctl.git.trailers import Attribution
 
 if TYPE_CHECKING:
-    from draftctl.annotate import AnnotatedDiff
+    from draftctl.review.annotate import AnnotatedDiff
 
 Step = dict[str, Any]
 
 
 def sample_dir() -> Path:
     """Where the sample lives: inside the installed package, or `drafts/` in a source checkout."""
-    packaged = Path(__file__).parent / "_sample"
+    packaged = Path(__file__).resolve().parent.parent / "_sample"
     if (packaged / "history.toml").is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "drafts"
+    return Path(__file__).resolve().parents[2] / "drafts"
 
 
 def load_sample() -> dict[str, Any]:
@@ -115,7 +115,7 @@ class Replay:
         commit_changes(ws, [self.draft], attribution, step["message"], identity=self.identity(step))
 
     def do_feedback_add(self, step: Step) -> None:
-        from draftctl import feedback
+        from draftctl.consultation import feedback
 
         item = self.feedback[step["feedback"]]
         feedback.add_feedback(
@@ -129,7 +129,7 @@ class Replay:
         )
 
     def do_feedback_respond(self, step: Step) -> None:
-        from draftctl import feedback
+        from draftctl.consultation import feedback
 
         item = self.feedback[step["feedback"]]
         feedback.respond_feedback(
@@ -141,7 +141,7 @@ class Replay:
         )
 
     def do_tag(self, step: Step) -> None:
-        from draftctl import release
+        from draftctl.release import tags as release
 
         release.cut_version(
             self.workspace,
@@ -153,7 +153,7 @@ class Replay:
         )
 
     def do_outcome(self, step: Step) -> None:
-        from draftctl import release
+        from draftctl.release import tags as release
 
         release.record_outcome(
             self.workspace,
@@ -196,6 +196,6 @@ NEXT_STEPS = """Next, inside {path}:
 
 def demo_diff(ws: Workspace) -> AnnotatedDiff:
     """The annotated diff of the last stretch before the ICM vote, for the demo to show."""
-    from draftctl.annotate import Filters, annotated_diff
+    from draftctl.review.annotate import Filters, annotated_diff
 
     return annotated_diff(ws, None, "v0.3-consultation", "icm-2015", Filters(None, None, None))

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from draftctl.consultation.workspace import WORKTREE, Workspace
 from draftctl.errors import InvalidValue, VerificationFailed
-from draftctl.logview import resolve_rev
-from draftctl.release import content_digest
-from draftctl.versions import Version, list_versions
-from draftctl.workspace import WORKTREE, Workspace
+from draftctl.release.tags import content_digest
+from draftctl.release.versions import Version, list_versions
+from draftctl.review.log import resolve_rev
 
 FORMATS = ("html", "markdown", "docx")
 TOC_DEPTH = 3

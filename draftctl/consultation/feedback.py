@@ -8,13 +8,13 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 
-from draftctl.config import Config
-from draftctl.config import _quote as toml_string
+from draftctl.consultation.config import Config
+from draftctl.consultation.config import _quote as toml_string
+from draftctl.consultation.workspace import Workspace, atomic_write, decode_draft
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
+from draftctl.git.repo import Identity
+from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import FEEDBACK_ID, check_slug, check_text
-from draftctl.repo import Identity
-from draftctl.trailers import Attribution, format_message
-from draftctl.workspace import Workspace, atomic_write, decode_draft
 
 FEEDBACK_FILE = "feedback.toml"
 OPEN = "open"
@@ -274,7 +274,7 @@ def respond_feedback(
 
 def citations(ws: Workspace) -> dict[str, list[str]]:
     """Feedback id → the commits (newest first) citing it in a `Feedback:` trailer or note."""
-    from draftctl.history import read_log
+    from draftctl.consultation.history import read_log
 
     found: dict[str, list[str]] = {}
     for record in read_log(ws, words=False):

@@ -6,12 +6,19 @@ from contextlib import suppress
 from dataclasses import replace
 from datetime import date
 
-from draftctl.config import CONFIG_FILE, Config, Round, Stakeholder, new_round, render_config
+from draftctl.consultation.config import (
+    CONFIG_FILE,
+    Config,
+    Round,
+    Stakeholder,
+    new_round,
+    render_config,
+)
+from draftctl.consultation.workspace import Workspace, atomic_write
 from draftctl.errors import AlreadyExists, DraftctlError, NothingToCommit
+from draftctl.git.repo import Identity
+from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_date, check_slug, check_text
-from draftctl.repo import Identity
-from draftctl.trailers import Attribution, format_message
-from draftctl.workspace import Workspace, atomic_write
 
 
 def commit_registry(

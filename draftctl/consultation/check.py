@@ -8,11 +8,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from draftctl.config import Config, Round
+from draftctl.consultation.config import Config, Round
+from draftctl.consultation.feedback import Register, load_register, unknown_feedback
+from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.workspace import Workspace
 from draftctl.errors import AlreadyExists, DraftctlError
-from draftctl.feedback import Register, load_register, unknown_feedback
-from draftctl.history import CommitRecord, read_log
-from draftctl.workspace import Workspace
 
 HOOK_NAME = "pre-push"
 _HOOK = """#!/bin/sh
@@ -84,7 +84,7 @@ def check_history(ws: Workspace, since: str | None = None) -> list[Finding]:
     """The commits changing drafts (after `since`, up to HEAD) that fail the check, newest first."""
     revisions = ["HEAD"]
     if since:
-        from draftctl.logview import resolve_rev
+        from draftctl.review.log import resolve_rev
 
         revisions = [f"{resolve_rev(ws, since, '--since')}..HEAD"]
     register = load_register(ws)

@@ -8,10 +8,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from draftctl import repo as gitrepo
-from draftctl.config import CONFIG_FILE, Config, parse_config, render_config
+from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
 from draftctl.errors import DraftctlError, DraftError, NotADraftsRepository
-from draftctl.repo import GitRepo
+from draftctl.git import repo as gitrepo
+from draftctl.git.repo import GitRepo
 
 WORKTREE = "WORKTREE"
 MAX_DRAFT_BYTES = 20 * 1024 * 1024

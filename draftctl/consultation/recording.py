@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from draftctl.config import Config
+from draftctl.consultation.config import Config
+from draftctl.consultation.workspace import Workspace, decode_draft
 from draftctl.errors import DraftError, InvalidValue, NothingToCommit, UnknownId
+from draftctl.git.repo import Identity
+from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
-from draftctl.repo import Identity
-from draftctl.trailers import Attribution, format_message
-from draftctl.workspace import Workspace, decode_draft
 
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 # git's cut line, after any comment character (core.commentChar may be set to another one).
@@ -84,7 +84,7 @@ def _content_to_record(ws: Workspace, path: str, sections: list[str]) -> bytes |
     if sections:
         if new is None or old is None:
             raise DraftError(f"--section needs {path} both committed and on disk")
-        from draftctl.sections import select_sections
+        from draftctl.engine.sections import select_sections
 
         merged = select_sections(decode_draft(old, path), decode_draft(new, path), sections)
         new = merged.encode("utf-8")
@@ -102,7 +102,7 @@ def commit_changes(
     identity: Identity | None = None,
 ) -> Recorded:
     """Commit the named drafts (all changed drafts if none) with their attribution."""
-    from draftctl.feedback import check_feedback_refs
+    from draftctl.consultation.feedback import check_feedback_refs
 
     check_feedback_refs(ws, attribution.feedback)
     subject, body = _split_message(message)
@@ -144,7 +144,7 @@ class DraftChange:
 
 def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
     """Per draft, what differs between HEAD and the file on disk."""
-    from draftctl.diffing import diff_texts
+    from draftctl.engine.diff import diff_texts
 
     found = []
     for path in ws.all_drafts():

@@ -9,13 +9,15 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from draftctl.blame import line_codes, line_hunks
-from draftctl.blocks import Block, parse_blocks
-from draftctl.diffing import Differ, DocDiff, diff_blocks
+from draftctl.consultation.history import CommitRecord
+from draftctl.consultation.workspace import Workspace
+from draftctl.engine.blocks import Block, parse_blocks
+from draftctl.engine.diff import Differ, DocDiff, diff_blocks
+from draftctl.engine.sections import (
+    _norm,  # the same heading normalisation as `--section` elsewhere
+)
 from draftctl.errors import DraftError
-from draftctl.history import CommitRecord
-from draftctl.sections import _norm  # the same heading normalisation as `--section` elsewhere
-from draftctl.workspace import Workspace
+from draftctl.review.blame import line_codes, line_hunks
 
 _PAIRED = ("equal", "modified", "moved-from", "moved-to")
 # Lines that may be, start or end a heading or a fence: a change to one needs the block diff.

@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
-from draftctl.blocks import Block, parse_blocks
+from draftctl.engine.blocks import Block, parse_blocks
 
 try:  # the C++ port is optional; tests check it agrees with the pure-Python one
     import fast_diff_match_patch as _fast

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from draftctl.diffing import (
+from draftctl.engine.diff import (
     Change,
     Differ,
     DocDiff,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from draftctl import repo as gitrepo
-from draftctl.config import CONFIG_FILE, Config, render_config
+from draftctl.consultation.config import CONFIG_FILE, Config, render_config
+from draftctl.consultation.workspace import Workspace, atomic_write, open_workspace
 from draftctl.errors import AlreadyExists, DraftError, NotADraftsRepository
+from draftctl.git import repo as gitrepo
+from draftctl.git.repo import Identity
+from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
-from draftctl.repo import Identity
-from draftctl.trailers import Attribution, format_message
-from draftctl.workspace import Workspace, atomic_write, open_workspace
 
 TEMPLATE = """# {title}
 

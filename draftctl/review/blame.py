@@ -8,11 +8,11 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from draftctl.blocks import Block, parse_blocks
-from draftctl.diffing import Differ, Segment, TokenCoder, tokenize, word_pattern, word_segments
+from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft
+from draftctl.engine.blocks import Block, parse_blocks
+from draftctl.engine.diff import Differ, Segment, TokenCoder, tokenize, word_pattern, word_segments
 from draftctl.errors import DraftError
-from draftctl.history import CommitRecord, read_log
-from draftctl.workspace import WORKTREE, Workspace, decode_draft
 
 UNATTRIBUTED = "unattributed"
 MOVE_SIMILARITY = 0.6  # word overlap above which a deleted and an inserted hunk are one move
@@ -281,7 +281,7 @@ def _mark_deletion(out: list[Entry], new: str, seg: Segment, ordinal: int) -> bo
 def _sources(ws: Workspace, path: str, at: str) -> list[Source]:
     """The steps to replay, oldest first: the commits of the first-parent history that change
     the draft (attribution after notes), then the work tree when `at` is WORKTREE."""
-    from draftctl.logview import resolve_rev
+    from draftctl.review.log import resolve_rev
 
     if at != WORKTREE:
         rev = resolve_rev(ws, at, "--at")

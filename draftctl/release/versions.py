@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from draftctl.history import read_log
+from draftctl.consultation.history import read_log
+from draftctl.consultation.workspace import Workspace
+from draftctl.git.trailers import parse_trailers
 from draftctl.textutil import count_words
-from draftctl.trailers import parse_trailers
-from draftctl.workspace import Workspace
 
 STATUSES = ("draft", "consultation", "submitted", "adopted", "rejected")
 OUTCOMES = ("adopted", "rejected")

@@ -6,7 +6,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from draftctl.annotate import (
+from draftctl.consultation.config import Round, Stakeholder
+from draftctl.consultation.feedback import FeedbackItem, is_feedback_id, load_register
+from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.errors import DraftctlError
+from draftctl.names import check_slug
+from draftctl.review.annotate import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,
@@ -16,14 +22,8 @@ from draftctl.annotate import (
     annotate_range,
     apply_filters,
 )
-from draftctl.config import Round, Stakeholder
-from draftctl.errors import DraftctlError
-from draftctl.feedback import FeedbackItem, is_feedback_id, load_register
-from draftctl.history import CommitRecord, read_log
-from draftctl.logview import resolve_rev
-from draftctl.names import check_slug
+from draftctl.review.log import resolve_rev
 from draftctl.textutil import count_words
-from draftctl.workspace import WORKTREE, Workspace
 
 UNATTRIBUTED = "unattributed"
 REDLINE_WORDS = 250  # longer redlines are cut in the report (the JSON keeps them whole)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from draftctl.history import read_log
-from draftctl.recording import uncommitted_changes
-from draftctl.versions import latest_version
-from draftctl.workspace import Workspace
+from draftctl.consultation.history import read_log
+from draftctl.consultation.recording import uncommitted_changes
+from draftctl.consultation.workspace import Workspace
+from draftctl.release.versions import latest_version
 
 
 def collect_status(ws: Workspace) -> dict[str, object]:

@@ -1,0 +1,1 @@
+"""The consultation: registry, feedback register, workspace, history, recording and check."""

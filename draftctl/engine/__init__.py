@@ -1,0 +1,1 @@
+"""The pure provenance engine: blocks, tokens, diff, attribution (no git, typer, rich)."""

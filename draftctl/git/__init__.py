@@ -1,0 +1,1 @@
+"""The only door to git: discovery, safe invocation, objects, commits, refs, trailers."""

@@ -1,0 +1,1 @@
+"""Versions and what leaves the repository: tags, digest, verify, export and sync."""

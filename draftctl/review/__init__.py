@@ -1,0 +1,1 @@
+"""Reading changes: annotated diff, blame, log, section history, status and the report."""

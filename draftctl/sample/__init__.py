@@ -1,0 +1,1 @@
+"""The sample consultation that `draftctl demo` replays."""
