@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from draftctl import __version__, output
+from draftctl.commands import diff, record, registry, release, review, setup
+from draftctl.commands.context import App
 from draftctl.errors import DraftctlError, ExitCode
-
-if TYPE_CHECKING:
-    from draftctl.consultation.workspace import Workspace
 
 
 class DraftctlGroup(TyperGroup):
@@ -24,7 +23,7 @@ class DraftctlGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except DraftctlError as problem:
-            if state["debug"]:
+            if App.of(ctx).debug:
                 raise
             output.error(problem.message, problem.hint)
             raise typer.Exit(int(problem.exit_code)) from None
@@ -40,7 +39,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-state: dict[str, object] = {"repo": None, "debug": False}
 
 
 def _version(value: bool) -> None:
@@ -51,6 +49,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     repo: Path | None = typer.Option(
         None, "--repo", help="Run as if started in PATH (like git -C).", metavar="PATH"
     ),
@@ -62,34 +61,12 @@ def main_options(
 ) -> None:
     """draftctl keeps policy drafts in git and records, for every change, the consultation
     round, stakeholders and rationale that prompted it."""
-    state["repo"] = repo
-    state["debug"] = debug
+    ctx.obj = App(repo, debug)
     output.set_color(not no_color and "NO_COLOR" not in os.environ)
 
 
-def workspace() -> Workspace:
-    """The drafts repository named by --repo or found from the current folder."""
-    from draftctl.consultation.workspace import open_workspace
-
-    return open_workspace(state["repo"])  # type: ignore[arg-type]
-
-
-def _register() -> None:
-    from draftctl.commands import record, registry, setup
-
-    for module in (setup, registry, record):
-        module.register(app)
-    for name in ("diff", "review", "release"):
-        try:
-            module = __import__(f"draftctl.commands.{name}", fromlist=["register"])
-        except ModuleNotFoundError as missing:
-            if missing.name != f"draftctl.commands.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register()
+for _commands in (setup, registry, record, diff, review, release):
+    _commands.register(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from draftctl import output
+from draftctl.commands.context import workspace
 from draftctl.errors import DraftctlError
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class Format(StrEnum):
 
 
 def diff(
+    ctx: typer.Context,
     from_rev: str | None = typer.Argument(
         None, metavar="FROM", help="Older side (default: the latest version)."
     ),
@@ -59,12 +61,11 @@ def diff(
 
     Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
     """
-    from draftctl.cli import workspace
     from draftctl.review.annotate import Filters, annotated_diff
 
     if fmt is Format.docx:
         _check_docx(out)
-    ws = workspace()
+    ws = workspace(ctx)
     with output.progress("replaying history") as progress:
         result = annotated_diff(
             ws, draft, from_rev, to_rev, Filters(round_id, by, section), progress
@@ -162,6 +163,7 @@ def _print(items: list[RenderableType]) -> None:
 
 
 def show(
+    ctx: typer.Context,
     rev: str = typer.Argument(..., metavar="REV", help="The commit (or version) to show."),
     draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
 ) -> None:
@@ -171,10 +173,9 @@ def show(
 
     Example: draftctl show HEAD~2
     """
-    from draftctl.cli import workspace
     from draftctl.review.annotate import show_commit
 
-    ws = workspace()
+    ws = workspace(ctx)
     with output.progress("replaying history") as progress:
         view = show_commit(ws, rev, draft, progress)
     items = _commit_header(view, ws.config)

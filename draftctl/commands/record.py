@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from draftctl import output
+from draftctl.commands.context import workspace
 
 
 def commit(
+    ctx: typer.Context,
     drafts: list[str] = typer.Argument(
         None, help="Drafts to record (default: every changed draft)."
     ),
@@ -27,26 +29,26 @@ def commit(
 
     Example: draftctl commit policy --round evidence-review --by who -m "Cite WHO 2012 guidance"
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.recording import build_attribution, commit_changes
 
-    ws = workspace()
+    ws = workspace(ctx)
     attribution = build_attribution(ws.config, round_id, by, why, feedback, force=force)
     done = commit_changes(ws, drafts or [], attribution, message, section)
     names = ", ".join(ws.draft_name(p) for p in done.drafts)
     output.notice(f"recorded {done.commit[:10]} ({names}) for round {round_id}")
 
 
-def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def status(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """Show uncommitted changes, unattributed commits, open rounds and the last version.
 
     Example: draftctl status
     """
-    from draftctl.cli import workspace
     from draftctl.render.tables import print_status
     from draftctl.review.status import collect_status
 
-    ws = workspace()
+    ws = workspace(ctx)
     report = collect_status(ws)
     if as_json:
         output.print_json(report)
@@ -55,6 +57,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
 
 def log(
+    ctx: typer.Context,
     draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
     round_id: str | None = typer.Option(None, "--round", help="Only commits of this round."),
     by: str | None = typer.Option(None, "--by", help="Only commits prompted by this stakeholder."),
@@ -69,10 +72,9 @@ def log(
 
     Example: draftctl log --round stakeholder-consultation --by who
     """
-    from draftctl.cli import workspace
     from draftctl.review.log import collect_log
 
-    ws = workspace()
+    ws = workspace(ctx)
     records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev)
     if as_json:
         output.print_json([r.as_json() for r in records])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from draftctl import output
+from draftctl.commands.context import workspace
 
 round_app = typer.Typer(
     help="Register, list, open and close consultation rounds.", no_args_is_help=True
@@ -14,6 +15,7 @@ stakeholder_app = typer.Typer(help="Register and list stakeholders.", no_args_is
 
 @round_app.command("add")
 def round_add(
+    ctx: typer.Context,
     round_id: str = typer.Argument(..., metavar="ID", help="Round id, a lower-case slug."),
     title: str = typer.Option(..., "--title", help="The round's title."),
     opens: str | None = typer.Option(None, "--opens", help="Opening date, YYYY-MM-DD."),
@@ -26,23 +28,23 @@ def round_add(
 
     Example: draftctl round add evidence-review --title "Evidence review" --stakeholder who
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.registry import add_round
 
-    item = add_round(workspace(), round_id, title, opens, closes, stakeholder)
+    item = add_round(workspace(ctx), round_id, title, opens, closes, stakeholder)
     output.notice(f"registered round {item.id}; open it with `draftctl round open {item.id}`")
 
 
 @round_app.command("list")
-def round_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def round_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """List the rounds.
 
     Example: draftctl round list --json
     """
-    from draftctl.cli import workspace
     from draftctl.render.tables import rounds_table
 
-    rounds = list(workspace().config.rounds.values())
+    rounds = list(workspace(ctx).config.rounds.values())
     if as_json:
         output.print_json([r.as_json() for r in rounds])
     else:
@@ -51,6 +53,7 @@ def round_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 
 @round_app.command("show")
 def round_show(
+    ctx: typer.Context,
     round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -58,11 +61,10 @@ def round_show(
 
     Example: draftctl round show evidence-review
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.history import filter_records, read_log
     from draftctl.render.tables import round_detail
 
-    ws = workspace()
+    ws = workspace(ctx)
     item = ws.config.round(round_id)
     commits = filter_records(read_log(ws), round_id=round_id)
     if as_json:
@@ -71,16 +73,16 @@ def round_show(
         round_detail(output.console(), ws.config, item, commits)
 
 
-def _set_state(round_id: str, state: str, on: str | None) -> None:
-    from draftctl.cli import workspace
+def _set_state(ctx: typer.Context, round_id: str, state: str, on: str | None) -> None:
     from draftctl.consultation.registry import set_round_state
 
-    item = set_round_state(workspace(), round_id, state, on)
+    item = set_round_state(workspace(ctx), round_id, state, on)
     output.notice(f"round {item.id} is now {item.state}")
 
 
 @round_app.command("open")
 def round_open(
+    ctx: typer.Context,
     round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
     on: str | None = typer.Option(None, "--on", help="Opening date if not set (default today)."),
 ) -> None:
@@ -88,11 +90,12 @@ def round_open(
 
     Example: draftctl round open evidence-review
     """
-    _set_state(round_id, "open", on)
+    _set_state(ctx, round_id, "open", on)
 
 
 @round_app.command("close")
 def round_close(
+    ctx: typer.Context,
     round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
     on: str | None = typer.Option(None, "--on", help="Closing date if not set (default today)."),
 ) -> None:
@@ -100,11 +103,12 @@ def round_close(
 
     Example: draftctl round close evidence-review
     """
-    _set_state(round_id, "closed", on)
+    _set_state(ctx, round_id, "closed", on)
 
 
 @stakeholder_app.command("add")
 def stakeholder_add(
+    ctx: typer.Context,
     stakeholder_id: str = typer.Argument(..., metavar="ID", help="Stakeholder id, a slug."),
     name: str = typer.Option(..., "--name", help="Display name."),
     kind: str | None = typer.Option(
@@ -115,23 +119,23 @@ def stakeholder_add(
 
     Example: draftctl stakeholder add who --name "World Health Organization" --kind un-agency
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.registry import add_stakeholder
 
-    item = add_stakeholder(workspace(), stakeholder_id, name, kind)
+    item = add_stakeholder(workspace(ctx), stakeholder_id, name, kind)
     output.notice(f"registered stakeholder {item.id} ({item.name})")
 
 
 @stakeholder_app.command("list")
-def stakeholder_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def stakeholder_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """List the stakeholders.
 
     Example: draftctl stakeholder list
     """
-    from draftctl.cli import workspace
     from draftctl.render.tables import stakeholders_table
 
-    people = list(workspace().config.stakeholders.values())
+    people = list(workspace(ctx).config.stakeholders.values())
     if as_json:
         output.print_json([p.as_json() for p in people])
     else:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from draftctl import output
+from draftctl.commands.context import workspace
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def tag(
+    ctx: typer.Context,
     name: str = typer.Argument(..., help="The version's name, e.g. `icm-2015` or `v0.3`."),
     rev: str | None = typer.Option(None, "--rev", help="The commit to tag (default: HEAD)."),
     status: str = typer.Option(
@@ -37,11 +39,10 @@ def tag(
 
     Example: draftctl tag icm-2015 --status submitted --meeting "ICM, Dublin, 7-11 August 2015"
     """
-    from draftctl.cli import workspace
     from draftctl.release.tags import cut_version
 
     version = cut_version(
-        workspace(),
+        workspace(ctx),
         name,
         rev=rev,
         status=status,
@@ -58,6 +59,7 @@ def tag(
 
 
 def outcome(
+    ctx: typer.Context,
     name: str = typer.Argument(..., help="The version decided on."),
     status: str = typer.Option(..., "--status", help="adopted or rejected.", metavar="STATUS"),
     date: str | None = typer.Option(None, "--date", help="Day of the decision (YYYY-MM-DD)."),
@@ -69,24 +71,24 @@ def outcome(
 
     Example: draftctl outcome icm-2015 --status adopted --date 2015-08-11
     """
-    from draftctl.cli import workspace
     from draftctl.release.tags import record_outcome
 
     done = record_outcome(
-        workspace(), name, status=status, date=date, meeting=meeting, note=note, sign=sign
+        workspace(ctx), name, status=status, date=date, meeting=meeting, note=note, sign=sign
     )
     output.notice(f"recorded {name}: {done.status} on {done.decided} (tag {done.name})")
 
 
-def versions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def versions(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """List every version, oldest first, with the words and rounds since the one before.
 
     Example: draftctl versions --json
     """
-    from draftctl.cli import workspace
     from draftctl.release.versions import describe_versions
 
-    entries = describe_versions(workspace())
+    entries = describe_versions(workspace(ctx))
     if as_json:
         output.print_json([entry.as_json() for entry in entries])
     elif not entries:
@@ -122,6 +124,7 @@ def _version_lines(entry: VersionEntry) -> list[Text]:
 
 
 def verify(
+    ctx: typer.Context,
     name: str = typer.Argument(..., help="The version to prove."),
     as_json: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
@@ -131,11 +134,10 @@ def verify(
 
     Example: draftctl verify icm-2015
     """
-    from draftctl.cli import workspace
     from draftctl.errors import VerificationFailed
     from draftctl.release.tags import verify_version
 
-    report = verify_version(workspace(), name)
+    report = verify_version(workspace(ctx), name)
     if as_json:
         output.print_json(report.as_json())
     else:
@@ -159,6 +161,7 @@ def _print_verdict(report: Verification) -> None:
 
 
 def export(
+    ctx: typer.Context,
     rev: str = typer.Argument(..., help="The version (or any revision) to export."),
     draft: str | None = typer.Option(None, "--draft", help="The draft (if several)."),
     fmt: str = typer.Option("html", "--format", help="html, markdown or docx.", metavar="FORMAT"),
@@ -168,11 +171,10 @@ def export(
 
     Example: draftctl export icm-2015 --format docx -o policy-icm-2015.docx
     """
-    from draftctl.cli import workspace
     from draftctl.release.export import build_clean_copy, check_format
 
     check_format(fmt, out)
-    copy = build_clean_copy(workspace(), rev, draft)
+    copy = build_clean_copy(workspace(ctx), rev, draft)
     if fmt == "docx":
         from draftctl.render.docx import render_clean_docx
 
@@ -197,6 +199,7 @@ def _write_bytes(data: bytes, target: str) -> None:
 
 
 def sync(
+    ctx: typer.Context,
     remote: str | None = typer.Option(
         None, "--remote", help="The shared remote (default: the branch's, else origin)."
     ),
@@ -205,10 +208,9 @@ def sync(
 
     Example: draftctl sync --remote origin
     """
-    from draftctl.cli import workspace
     from draftctl.release.sync import sync_remote
 
-    report = sync_remote(workspace(), remote)
+    report = sync_remote(workspace(ctx), remote)
     for line in report.lines():
         output.notice(line)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from draftctl import output
+from draftctl.commands.context import workspace
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -68,6 +69,7 @@ def _print_blame(lines: list[BlameBlock]) -> None:
 
 
 def blame(
+    ctx: typer.Context,
     draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
     at: str = typer.Option("WORKTREE", "--at", help="The revision to annotate (default WORKTREE)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -79,10 +81,9 @@ def blame(
 
     Example: draftctl blame --draft policy --at icm-2015
     """
-    from draftctl.cli import workspace
     from draftctl.review.blame import blame_draft
 
-    ws = workspace()
+    ws = workspace(ctx)
     lines = blame_draft(ws, draft, at)
     if as_json:
         output.print_json([line.as_json() for line in lines])
@@ -106,6 +107,7 @@ def _print_commits(records: list[CommitRecord]) -> None:
 
 
 def attribute(
+    ctx: typer.Context,
     rev: str | None = typer.Argument(None, metavar="REV", help="The commit to attribute."),
     round_id: str | None = typer.Option(None, "--round", help="The round behind the change."),
     by: list[str] = typer.Option([], "--by", help="A stakeholder who prompted it (repeat)."),
@@ -122,9 +124,8 @@ def attribute(
 
     Example: draftctl attribute 3f2a9c1 --round evidence-review --by who --why "WHO 2012"
     """
-    from draftctl.cli import workspace
 
-    ws = workspace()
+    ws = workspace(ctx)
     if list_missing:
         from draftctl.consultation.notes import unattributed_commits
 
@@ -149,6 +150,7 @@ def attribute(
 
 @feedback_app.command("add")
 def feedback_add(
+    ctx: typer.Context,
     round_id: str = typer.Option(..., "--round", help="The round the feedback came in."),
     source: str = typer.Option(..., "--from", help="The stakeholder who gave it."),
     summary: str = typer.Option(..., "--summary", help="What they said, in one line."),
@@ -158,10 +160,9 @@ def feedback_add(
 
     Example: draftctl feedback add --round evidence --from who --summary "Cite WHO 2012"
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.feedback import add_feedback
 
-    item = add_feedback(workspace(), round_id, source, summary, ref)
+    item = add_feedback(workspace(ctx), round_id, source, summary, ref)
     output.notice(f"recorded {item.id}; cite it with `draftctl commit --feedback {item.id}`")
     typer.echo(item.id)
 
@@ -191,6 +192,7 @@ def _print_feedback(items: list[dict[str, Any]]) -> None:
 
 @feedback_app.command("list")
 def feedback_list(
+    ctx: typer.Context,
     round_id: str | None = typer.Option(None, "--round", help="Only feedback from this round."),
     source: str | None = typer.Option(None, "--from", help="Only feedback from this stakeholder."),
     open_only: bool = typer.Option(False, "--open", help="Only feedback not yet responded to."),
@@ -200,10 +202,9 @@ def feedback_list(
 
     Example: draftctl feedback list --round evidence --open
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.feedback import list_feedback
 
-    items = list_feedback(workspace(), round_id, source, open_only)
+    items = list_feedback(workspace(ctx), round_id, source, open_only)
     if as_json:
         output.print_json(items)
     else:
@@ -212,6 +213,7 @@ def feedback_list(
 
 @feedback_app.command("respond")
 def feedback_respond(
+    ctx: typer.Context,
     item_id: str = typer.Argument(..., metavar="ID", help="The feedback id, e.g. FB-0001."),
     status: str = typer.Option(..., "--status", help="accepted, partly, declined or noted."),
     response: str = typer.Option(..., "--response", help="The response, in one paragraph."),
@@ -220,10 +222,9 @@ def feedback_respond(
 
     Example: draftctl feedback respond FB-0001 --status declined --response "Out of scope"
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.feedback import respond_feedback
 
-    item = respond_feedback(workspace(), item_id, status, response)
+    item = respond_feedback(workspace(ctx), item_id, status, response)
     output.notice(f"{item.id} is now {item.status}")
 
 
@@ -231,6 +232,7 @@ def feedback_respond(
 
 
 def report(
+    ctx: typer.Context,
     revs: list[str] = typer.Argument(None, metavar="[FROM TO]", help="A range of revisions."),
     round_id: str | None = typer.Option(None, "--round", help="Report on this round only."),
     draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
@@ -242,7 +244,6 @@ def report(
 
     Example: draftctl report --round stakeholder-consultation --format html -o report.html
     """
-    from draftctl.cli import workspace
     from draftctl.review.report import build_report
 
     if fmt not in ("markdown", "html", "json"):
@@ -250,7 +251,7 @@ def report(
     revs = revs or []
     if len(revs) not in (0, 2) or (revs and round_id):
         raise typer.BadParameter("give either --round R or FROM TO (two revisions)")
-    ws = workspace()
+    ws = workspace(ctx)
     from_rev, to_rev = (revs[0], revs[1]) if revs else (None, None)
     result = build_report(ws, draft, round_id, from_rev, to_rev)
     if fmt == "json":
@@ -272,6 +273,7 @@ def report(
 
 
 def check(
+    ctx: typer.Context,
     since: str | None = typer.Option(None, "--since", help="Check only commits after REV."),
     install_hook: bool = typer.Option(
         False, "--install-hook", help="Install a git pre-push hook that runs this check."
@@ -283,11 +285,10 @@ def check(
 
     Example: draftctl check --since icm-2015
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.check import CheckFailed, check_history
     from draftctl.consultation.check import install_hook as install
 
-    ws = workspace()
+    ws = workspace(ctx)
     if install_hook:
         target = install(ws)
         output.notice(f"installed {target}: `git push` now runs `draftctl check` first")

@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from draftctl import output
+from draftctl.commands.context import App, workspace
 
 
 def init(
+    ctx: typer.Context,
     path: Path = typer.Argument(
         Path("."), help="Folder to make a drafts repository (default: here)."
     ),
@@ -19,16 +21,15 @@ def init(
 
     Example: draftctl init sex-work-policy --name "Sex work policy"
     """
-    from draftctl.cli import state
     from draftctl.consultation.setup import init_repository
 
-    base = state["repo"] or Path.cwd()
-    ws = init_repository(Path(base) / path, name)  # type: ignore[arg-type]
+    ws = init_repository(App.of(ctx).base / path, name)
     output.notice(f"initialised drafts repository in {ws.top}")
     output.notice("next: `draftctl new policy`, then `draftctl round add …`")
 
 
 def new(
+    ctx: typer.Context,
     draft: str = typer.Argument(..., help="Name of the draft, e.g. `policy` for drafts/policy.md."),
     title: str | None = typer.Option(None, "--title", help="The draft's title (its # heading)."),
 ) -> None:
@@ -36,10 +37,9 @@ def new(
 
     Example: draftctl new policy --title "Policy on the human rights of sex workers"
     """
-    from draftctl.cli import workspace
     from draftctl.consultation.setup import new_draft
 
-    path = new_draft(workspace(), draft, title)
+    path = new_draft(workspace(ctx), draft, title)
     output.notice(f"created {path}; edit it, then record changes with `draftctl commit`")
 
 

@@ -1,0 +1,42 @@
+"""What a command is handed: the run's global options, carried in Typer's context object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from draftctl.consultation.workspace import Workspace
+
+
+class App:
+    """The global options of one run (`--repo`, `--debug`), set by the callback in cli.py."""
+
+    __slots__ = ("debug", "repo")
+
+    def __init__(self, repo: Path | None = None, debug: bool = False) -> None:
+        self.repo = repo
+        self.debug = debug
+
+    @classmethod
+    def of(cls, ctx: typer.Context) -> App:
+        """The App of the run that `ctx` belongs to (a default one outside a full run)."""
+        return ctx.ensure_object(cls)
+
+    @property
+    def base(self) -> Path:
+        """The folder the run acts in: --repo, or else the current folder."""
+        return self.repo if self.repo is not None else Path.cwd()
+
+    def workspace(self) -> Workspace:
+        """The drafts repository named by --repo or found from the current folder."""
+        from draftctl.consultation.workspace import open_workspace
+
+        return open_workspace(self.repo)
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    """The drafts repository of the run `ctx` belongs to."""
+    return App.of(ctx).workspace()
