@@ -176,9 +176,10 @@ def export(
     check_format(fmt, out)
     copy = build_clean_copy(workspace(ctx), rev, draft)
     if fmt == "docx":
+        from draftctl.release.word_props import stamped_clean_copy
         from draftctl.render.docx import render_clean_docx
 
-        _write_bytes(render_clean_docx(copy), out or "")
+        _write_bytes(stamped_clean_copy(copy, render_clean_docx(copy)), out or "")
     elif fmt == "html":
         from draftctl.render.export_html import render_clean_html
 
