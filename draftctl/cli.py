@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from draftctl import __version__, output
-from draftctl.commands import diff, record, registry, release, review, setup
+from draftctl.commands import diff, record, registry, release, review, setup, word
 from draftctl.commands.context import App
 from draftctl.errors import DraftctlError, ExitCode
 
@@ -65,7 +65,7 @@ def main_options(
     output.set_color(not no_color and "NO_COLOR" not in os.environ)
 
 
-for _commands in (setup, registry, record, diff, review, release):
+for _commands in (setup, registry, record, diff, review, release, word):
     _commands.register(app)
 
 

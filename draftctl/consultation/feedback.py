@@ -242,6 +242,29 @@ def add_feedback(
     return item
 
 
+def add_feedback_items(
+    ws: Workspace,
+    entries: list[tuple[str, str, str, str | None]],
+    subject: str,
+    *,
+    identity: Identity | None = None,
+) -> list[FeedbackItem]:
+    """Record several (round, source, summary, ref) items in one register commit."""
+    for round_id, source, summary, ref in entries:
+        _check_new(ws.config, round_id, source, summary, ref)
+    ws.repo.check_writable()
+    with ws.repo.write_lock():
+        items = dict(load_register(ws).items)
+        day = _today(identity)
+        added = []
+        for round_id, source, summary, ref in entries:
+            item = FeedbackItem(_next_id(items), round_id, source, summary.strip(), ref, day)
+            items[item.id] = item
+            added.append(item)
+        _commit_register(ws, items, subject, "feedback-add", identity)
+    return added
+
+
 def respond_feedback(
     ws: Workspace,
     item_id: str,

@@ -1,0 +1,73 @@
+"""The `import` command: a returned Word review, or an existing Word policy, into the drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from draftctl import output
+from draftctl.commands.context import workspace
+
+
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The Word file (.docx).", metavar="FILE.docx"),
+    round_id: str | None = typer.Option(
+        None, "--round", help="The consultation round the review belongs to.", metavar="ROUND"
+    ),
+    sources: list[str] = typer.Option(
+        [], "--from", help="Stakeholder who returned it (repeatable).", metavar="STAKEHOLDER"
+    ),
+    draft: str | None = typer.Option(None, "--draft", help="The draft (default: as exported)."),
+    base: str | None = typer.Option(
+        None, "--base", help="The version the file was made from, when it does not say."
+    ),
+    as_new: str | None = typer.Option(
+        None, "--as-new", help="Start this new draft from the file instead.", metavar="DRAFT"
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", help="Where to write the conflict report (default: next to FILE)."
+    ),
+) -> None:
+    """Record a returned Word file's tracked changes and comments, attributed to a round.
+
+    Example: draftctl import kenya-review.docx --round stakeholder-consultation --from kenya-office
+    """
+    if as_new is not None:
+        from draftctl.release.word_new import start_from_word
+
+        path, commit = start_from_word(workspace(ctx), file, as_new)
+        output.notice(f"started {path} from {file.name} ({commit[:10]})")
+        return
+    if round_id is None:
+        raise typer.BadParameter("give the round with --round ROUND", param_hint="--round")
+    from draftctl.release.word_import import import_review
+
+    result = import_review(workspace(ctx), file, round_id, sources, draft, base, report)
+    _say(result, file.name)
+
+
+def _say(result: object, name: str) -> None:
+    from draftctl.release.word_import import ImportResult
+
+    assert isinstance(result, ImportResult)
+    tracked = len(result.tracked)
+    if result.commit:
+        credit = ", ".join(result.prompted_by)
+        output.notice(
+            f"recorded {tracked} tracked change(s) from {name} as {result.commit[:10]} "
+            f"(made to {result.base_label}; credited to {credit})"
+        )
+    for edit in result.untracked:
+        output.notice(f"untracked edit in {edit.section or '(top)'} ({edit.kind})")
+    if result.merged:
+        output.notice(f"applied on top of edits made since {result.base_label}")
+    for author in result.unmapped:
+        output.notice(f"Word author {author!r} has no stakeholder id; credited to --from")
+    for item in result.feedback:
+        output.notice(f"{item.id}: comment from {item.source}: {item.summary}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
