@@ -382,3 +382,100 @@ def test_tracked_changes_made_by_libreoffice(repo: Path, tmp_path: Path) -> None
         ("delete", "all", ""),
         ("insert", "", "and their families"),
     ]
+
+
+# -- starting a draft from an existing Word policy -----------------------------------------
+
+AS_NEW = """# Policy on housing rights
+
+## Purpose
+
+The Organisation **opposes** forced *evictions*. See the [guidance](https://example.org/guide).[^1]
+
+## Steps
+
+- Stop evictions.
+- Provide shelter.
+
+1. Consult residents.
+2. Publish plans.
+
+| Country | Finding |
+|---|---|
+| Kenya | Evictions rose |
+
+[^1]: UN Doc A/HRC/4/18.
+"""
+
+_FOOTNOTES = (
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:id="1"><w:p><w:r><w:t>UN Doc A/HRC/4/18.</w:t></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def _word_policy(target: Path) -> None:
+    """A policy as an organisation keeps it in Word: styles, lists, a table, a footnote."""
+    from docx import Document
+
+    from draftctl.render.docx import add_hyperlink
+
+    doc = Document()
+    doc.add_heading("Policy on housing rights", level=0)
+    doc.add_heading("Purpose", level=1)
+    para = doc.add_paragraph("The Organisation ")
+    para.add_run("opposes").bold = True
+    para.add_run(" forced ")
+    para.add_run("evictions").italic = True
+    para.add_run(". See the ")
+    link = add_hyperlink(para, "https://example.org/guide")
+    link.append(para.add_run("guidance")._r)
+    para.add_run(".FOOTNOTE")
+    doc.add_heading("Steps", level=1)
+    doc.add_paragraph("Stop evictions.", style="List Bullet")
+    doc.add_paragraph("Provide shelter.", style="List Bullet")
+    doc.add_paragraph("Consult residents.", style="List Number")
+    doc.add_paragraph("Publish plans.", style="List Number")
+    table = doc.add_table(rows=2, cols=2)
+    for row, cells in enumerate([("Country", "Finding"), ("Kenya", "Evictions rose")]):
+        for col, text in enumerate(cells):
+            table.cell(row, col).text = text
+    doc.save(str(target))
+    _add_footnote(target)
+
+
+def _add_footnote(target: Path) -> None:
+    with zipfile.ZipFile(target) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    reference = '</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:t>'
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"FOOTNOTE", reference.encode())
+    parts["word/footnotes.xml"] = _FOOTNOTES.encode()
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    rel = (
+        '<Relationship Id="rIdNotes" Target="footnotes.xml" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/footnotes"/>'
+    )
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>", rel + "</Relationships>"
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    override = (
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/>'
+    )
+    parts["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def test_as_new_starts_a_draft_from_a_word_policy(repo: Path) -> None:
+    source = repo.parent / "housing.docx"
+    _word_policy(source)
+    result = Cli(repo)("import", str(source), "--as-new", "housing")
+    assert "started drafts/housing.md from housing.docx" in result.err
+    assert (repo / "drafts" / "housing.md").read_text(encoding="utf-8") == AS_NEW
+    assert "Draftctl-Action: new" in _trailers(repo)
+    assert git(repo, "status", "--porcelain") == ""
+    again = Cli(repo)("import", str(source), "--as-new", "housing", ok=False)
+    assert again.code == 1 and "already exists" in again.err

@@ -29,6 +29,7 @@ def import_(
     report: Path | None = typer.Option(
         None, "--report", help="Where to write the conflict report (default: next to FILE)."
     ),
+    force: bool = typer.Option(False, "--force", help="Record even if the round is not open."),
 ) -> None:
     """Record a returned Word file's tracked changes and comments, attributed to a round.
 
@@ -44,7 +45,9 @@ def import_(
         raise typer.BadParameter("give the round with --round ROUND", param_hint="--round")
     from draftctl.release.word_import import import_review
 
-    result = import_review(workspace(ctx), file, round_id, sources, draft, base, report)
+    result = import_review(
+        workspace(ctx), file, round_id, sources, draft, base, report, force=force
+    )
     _say(result, file.name)
 
 

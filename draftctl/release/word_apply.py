@@ -48,23 +48,31 @@ def compose(base_text: str, base: list[MdBlock], reviewed: list[MdBlock]) -> str
     segments = _segments(base, reviewed)
     first = base[0].start if base else len(lines)
     out = "\n".join(lines[:first]).rstrip("\n")
-    previous: tuple[int, str] | None = None
-    for index, kind, text in segments:
+    previous: tuple[int, MdBlock] | None = None
+    for index, block, text in segments:
         if previous is None:
             sep = "\n\n" if out else ""
         elif index >= 0 and previous[0] == index - 1:
             gap = lines[base[index - 1].end : base[index].start]
             sep = "\n" + "".join(line + "\n" for line in gap)
         else:
-            sep = "\n" if (previous[1], kind) in _TIGHT else "\n\n"
+            sep = "\n" if _tight(previous[1], block) else "\n\n"
         out += sep + text
-        previous = (index, kind)
+        previous = (index, block)
     tail = lines[base[-1].end :] if base else []
     rest = "\n".join(tail).strip("\n")
     return out.rstrip("\n") + ("\n\n" + rest if rest else "") + "\n"
 
 
-def _segments(base: list[MdBlock], reviewed: list[MdBlock]) -> list[tuple[int, str, str]]:
+def _tight(before: MdBlock, after: MdBlock) -> bool:
+    """Whether two new neighbours join with a line break (table rows, items of one list)."""
+    if (before.kind, after.kind) not in _TIGHT:
+        return False
+    same_list = before.depth != after.depth or before.ordered == after.ordered
+    return before.kind == "row" or same_list
+
+
+def _segments(base: list[MdBlock], reviewed: list[MdBlock]) -> list[tuple[int, MdBlock, str]]:
     """(base index or -1, kind, Markdown) for every reviewed block, in order."""
     lines_of = [block.source or block.markdown() for block in base]
     base_keys, new_keys = _keys(base), _keys(reviewed)
@@ -74,16 +82,16 @@ def _segments(base: list[MdBlock], reviewed: list[MdBlock]) -> list[tuple[int, s
         if tag in ("delete", "replace"):
             for i in range(i1, i2):
                 deleted.setdefault(base_keys[i], i)
-    out: list[tuple[int, str, str]] = []
+    out: list[tuple[int, MdBlock, str]] = []
     for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         for offset, j in enumerate(range(j1, j2)):
             if tag == "equal":
-                out.append((i1 + offset, base[i1 + offset].kind, lines_of[i1 + offset]))
+                out.append((i1 + offset, base[i1 + offset], lines_of[i1 + offset]))
             elif new_keys[j] in deleted:
                 moved = deleted.pop(new_keys[j])
-                out.append((moved, base[moved].kind, lines_of[moved]))
+                out.append((moved, base[moved], lines_of[moved]))
             else:
-                out.append((-1, reviewed[j].kind, reviewed[j].markdown()))
+                out.append((-1, reviewed[j], reviewed[j].markdown()))
     return out
 
 

@@ -9,6 +9,7 @@ Nothing is written when anything would conflict: a report is written instead.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from draftctl.review.log import resolve_rev
 AUTHORS_TABLE = "word-authors"
 UNTRACKED_TRAILER = "Untracked-Edits"
 _ANCHOR_CHARS = 120
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class ImportConflict(DraftctlError):
@@ -75,9 +77,10 @@ def find_base(ws: Workspace, props: dict[str, str], base: str | None, name: str)
         raise NoBaseVersion(
             f"{name} was not exported by draftctl: it does not say which version it was made from"
         )
-    commit = props[COMMIT]
+    commit = props[COMMIT].strip().lower()
     label = props.get(VERSION) or commit[:10]
-    found = ws.repo.rev_parse(f"{commit}^{{commit}}") if ws.repo.has_object(commit) else None
+    known = _OBJECT_ID.fullmatch(commit) and ws.repo.has_object(commit)
+    found = ws.repo.rev_parse(f"{commit}^{{commit}}") if known else None
     if found is None or content_digest(ws, found)[0] != props[DIGEST]:
         raise NoBaseVersion(
             f"{name} matches no version of this repository (made from {label}, "
@@ -206,6 +209,8 @@ def import_review(
     base: str | None = None,
     report: Path | None = None,
     identity: Identity | None = None,
+    *,
+    force: bool = False,
 ) -> ImportResult:
     """Record the tracked changes, untracked edits and comments of a returned Word file."""
     data = _read_file(file)
@@ -227,7 +232,9 @@ def import_review(
     authors = [c.author for c in result.tracked] + [c.author for c in doc.comments]
     credited, result.unmapped, mapped = _credit(ws, sources, authors, name)
     result.prompted_by = credited
-    attribution = build_attribution(ws.config, round_id, credited, _rationale(result, name), [])
+    attribution = build_attribution(
+        ws.config, round_id, credited, _rationale(result, name), [], force=force
+    )
     new_text = _on_top(ws, path, base_text, theirs, result, report or _report_path(ws, file))
     entries = _feedback_entries(doc.comments, round_id, sources, mapped, name)
     head_text = ws.text_at("HEAD", path)

@@ -368,15 +368,17 @@ def _paragraph_block(doc: WordDoc, para: WordPara, spans: list[Span], shift: int
 
 
 def _numbered(blocks: list[MdBlock]) -> list[MdBlock]:
-    """Ordered items numbered 1, 2, 3… within each run of items at the same depth."""
-    counters: dict[int, int] = {}
+    """Ordered items numbered 1, 2, 3… within each run of one list at the same depth."""
+    counters: dict[int, tuple[bool, int]] = {}
     out = []
     for block in blocks:
         if block.kind not in ("item", "cont"):
             counters = {}
         elif block.kind == "item":
             counters = {d: n for d, n in counters.items() if d <= block.depth}
-            counters[block.depth] = counters.get(block.depth, 0) + 1
-            block = replace(block, number=counters[block.depth])
+            kind, count = counters.get(block.depth, (block.ordered, 0))
+            count = count + 1 if kind == block.ordered else 1
+            counters[block.depth] = (block.ordered, count)
+            block = replace(block, number=count)
         out.append(block)
     return out
