@@ -67,6 +67,7 @@ def test_rounds_lifecycle(cli: Cli, drafts_repo: Path) -> None:
         "opens": "2014-03-01",
         "closes": "2014-09-30",
         "stakeholders": ["swl"],
+        "method": None,
     }
     cli("round", "open", "field")
     cli("round", "close", "field")
@@ -147,3 +148,19 @@ def test_new_draft_is_committed_and_refuses_duplicates(cli: Cli, drafts_repo: Pa
     result = cli("new", "policy", ok=False)
     assert result.code == 1 and "already exists" in result.err
     assert snapshot(drafts_repo) == before
+
+
+def test_round_method_and_language_survive_registry_changes(cli: Cli, drafts_repo: Path) -> None:
+    config = drafts_repo / "draftctl.toml"
+    text = config.read_text().replace("[draftctl]\n", '[draftctl]\nlanguage = "en-GB"\n', 1)
+    text = text.replace(
+        '[rounds.evidence]\ntitle = "Evidence review"\n',
+        '[rounds.evidence]\ntitle = "Evidence review"\nmethod = "Written comments"\n',
+    )
+    config.write_text(text)
+    git(drafts_repo, "commit", "-qam", "Describe the round")
+    cli("stakeholder", "add", "un-women", "--name", "UN Women")
+    rounds = json.loads(cli("round", "list", "--json").out)
+    assert rounds[0]["method"] == "Written comments"
+    after = config.read_text()
+    assert 'language = "en-GB"' in after and 'method = "Written comments"' in after

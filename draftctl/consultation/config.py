@@ -31,6 +31,7 @@ class Round:
     opens: str | None = None
     closes: str | None = None
     stakeholders: tuple[str, ...] = ()
+    method: str | None = None  # how the round ran, in words (e.g. "written submissions")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,6 +41,7 @@ class Round:
             "opens": self.opens,
             "closes": self.closes,
             "stakeholders": list(self.stakeholders),
+            "method": self.method,
         }
 
 
@@ -49,6 +51,7 @@ class Config:
     drafts: str = "drafts"
     rounds: dict[str, Round] = field(default_factory=dict)
     stakeholders: dict[str, Stakeholder] = field(default_factory=dict)
+    language: str | None = None  # BCP 47 tag for HTML `lang` and Word documents
 
     def round(self, round_id: str) -> Round:
         if round_id not in self.rounds:
@@ -113,6 +116,7 @@ def _parse_round(round_id: str, raw: dict[str, object]) -> Round:
         opens=_date(raw.get("opens"), f"rounds.{round_id}.opens"),
         closes=_date(raw.get("closes"), f"rounds.{round_id}.closes"),
         stakeholders=tuple(check_slug(str(s), "stakeholder") for s in people),
+        method=_opt(raw.get("method")),
     )
 
 
@@ -137,7 +141,8 @@ def parse_config(text: str) -> Config:
         raise ConfigError(
             f"{CONFIG_FILE}: drafts folder {drafts!r} is not a folder of the repository"
         )
-    return Config(str(head.get("name", "")), drafts, rounds, stakeholders)
+    language = _opt(head.get("language"))
+    return Config(str(head.get("name", "")), drafts, rounds, stakeholders, language)
 
 
 def _opt(value: object) -> str | None:
@@ -167,6 +172,8 @@ def render_config(config: Config) -> str:
         f"name = {_quote(config.name)}",
         f"drafts = {_quote(config.drafts)}",
     ]
+    if config.language:
+        lines.append(f"language = {_quote(config.language)}")
     for item in config.stakeholders.values():
         lines += ["", f"[stakeholders.{item.id}]", f"name = {_quote(item.name)}"]
         if item.kind:
@@ -175,13 +182,20 @@ def render_config(config: Config) -> str:
         lines += ["", f"[rounds.{rnd.id}]", f"title = {_quote(rnd.title)}"]
         lines.append(f"state = {_quote(rnd.state)}")
         lines += [f"{k} = {v}" for k, v in (("opens", rnd.opens), ("closes", rnd.closes)) if v]
+        if rnd.method:
+            lines.append(f"method = {_quote(rnd.method)}")
         people = ", ".join(_quote(s) for s in rnd.stakeholders)
         lines.append(f"stakeholders = [{people}]")
     return "\n".join(lines) + "\n"
 
 
 def new_round(
-    round_id: str, title: str, opens: str | None, closes: str | None, people: list[str]
+    round_id: str,
+    title: str,
+    opens: str | None,
+    closes: str | None,
+    people: list[str],
+    method: str | None = None,
 ) -> Round:
     """A validated planned round."""
     check_slug(round_id, "round")
@@ -193,4 +207,6 @@ def new_round(
             f"round {round_id!r} closes ({closes}) before it opens ({opens})",
             "give a closing date on or after the opening date",
         )
-    return Round(round_id, title, "planned", opens, closes, tuple(people))
+    if method is not None:
+        check_text(method, "round method")
+    return Round(round_id, title, "planned", opens, closes, tuple(people), method)

@@ -63,8 +63,9 @@ def add_round(
     closes: str | None,
     people: list[str],
     identity: Identity | None = None,
+    method: str | None = None,
 ) -> Round:
-    item = new_round(round_id, title, opens, closes, people)
+    item = new_round(round_id, title, opens, closes, people, method)
     for person in people:
         ws.config.stakeholder(person)
     existing = ws.config.rounds.get(round_id)

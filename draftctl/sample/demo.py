@@ -88,6 +88,7 @@ class Replay:
             str(item.get("closes") or "") or None,
             list(item.get("stakeholders", [])),
             self.identity(step),
+            item.get("method"),
         )
 
     def do_round_open(self, step: Step) -> None:
