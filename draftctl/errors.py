@@ -59,6 +59,13 @@ class GitError(DraftctlError):
     default_hint = "run the command again with --debug for git's full output"
 
 
+class IdentityMissing(DraftctlError):
+    default_hint = (
+        'tell git who you are: `git config --global user.name "Your Name"` and '
+        '`git config --global user.email "you@example.org"`, then run the command again'
+    )
+
+
 class ConfigError(DraftctlError):
     default_hint = (
         "fix draftctl.toml (it is plain TOML) or restore it with `git checkout draftctl.toml`"

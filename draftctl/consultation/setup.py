@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from draftctl.consultation.config import CONFIG_FILE, Config, render_config
@@ -42,15 +43,37 @@ def _refuse_git_dir(path: Path) -> None:
 
 
 def init_repository(path: Path, name: str | None, identity: Identity | None = None) -> Workspace:
-    """Make (or adopt) a git repository as a drafts repository and commit its registry."""
+    """Make (or adopt) a git repository as a drafts repository and commit its registry.
+
+    Refused before anything is written when git has no identity; a failure part-way removes
+    the folder and the `.git` that this call created, so a second try starts clean."""
     gitrepo.git_version()
-    path.mkdir(parents=True, exist_ok=True)
     if (path / CONFIG_FILE).exists():
         raise AlreadyExists(
             f"{path.resolve()} is already a drafts repository ({CONFIG_FILE} exists)",
             "use it as it is; `draftctl status` shows where it stands",
         )
-    _refuse_git_dir(path)
+    gitrepo.check_identity(_nearest_folder(path), identity)
+    made = [p for p in (path, path / ".git") if not p.exists() and not p.is_symlink()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        _refuse_git_dir(path)
+        return _adopt(path, name, identity)
+    except BaseException:
+        for created in reversed(made):
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+
+
+def _nearest_folder(path: Path) -> Path:
+    """`path`, or its nearest existing parent: where git's settings for it can be read."""
+    for candidate in (path, *path.absolute().parents):
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd()
+
+
+def _adopt(path: Path, name: str | None, identity: Identity | None) -> Workspace:
     try:
         repo = gitrepo.discover(path)
     except NotADraftsRepository:
@@ -76,6 +99,7 @@ def new_draft(ws: Workspace, name: str, title: str | None, identity: Identity | 
     path = ws.draft_path(name)
     if ws.worktree_bytes(path) is not None or (ws.repo.head() and ws.repo.read_blob("HEAD", path)):
         raise AlreadyExists(f"draft {ws.draft_name(path)!r} already exists ({path})")
+    ws.refuse_case_clash(path)
     heading = check_text(title or ws.draft_name(path).replace("-", " ").capitalize(), "title")
     if heading.startswith("#"):
         raise DraftError("the title must not start with '#'", "give the title as plain text")

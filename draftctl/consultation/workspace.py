@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
-from draftctl.errors import DraftctlError, DraftError, NotADraftsRepository
+from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
 from draftctl.git import repo as gitrepo
 from draftctl.git.repo import GitRepo
 
@@ -61,6 +61,18 @@ class Workspace:
                 f"drafts must be ordinary files inside {self.drafts_dir}/; "
                 "replace the link with the file itself",
             )
+
+    def refuse_case_clash(self, path: str) -> None:
+        """Refuse a new draft path that differs from an existing one only in letter case: on
+        macOS and Windows both names are the same file, so a colleague's checkout breaks."""
+        for other in self.all_drafts():
+            if other != path and other.casefold() == path.casefold():
+                raise AlreadyExists(
+                    f"draft {self.draft_name(path)!r} differs from the existing draft "
+                    f"{self.draft_name(other)!r} ({other}) only in letter case",
+                    "choose a name that differs in more than case (macOS and Windows treat "
+                    f"both as one file), or use `draftctl mv` to rename {self.draft_name(other)!r}",
+                )
 
     def draft_name(self, path: str) -> str:
         """`drafts/policy.md` → `policy`."""

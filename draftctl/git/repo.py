@@ -14,6 +14,7 @@ from pathlib import Path
 from draftctl.errors import (
     DraftctlError,
     GitError,
+    IdentityMissing,
     NotADraftsRepository,
     RepositoryBusy,
     RepositoryStateError,
@@ -28,6 +29,7 @@ SAFE = (
     "-c", "log.showSignature=false",  # else `git log` runs gpg.program on signed commits
 )  # fmt: skip
 _DUBIOUS = "dubious ownership"
+_NO_IDENTITY = "identity unknown"
 _LOCK_FILE = re.compile(r"Unable to create '([^']+\.lock)': ([^\n]*)")
 _CANNOT_WRITE = (
     "Permission denied", "insufficient permission", "No space left on device",
@@ -86,6 +88,8 @@ def _git_failure(args: list[str], stderr: str) -> DraftctlError:
             "if you trust it, its owner can add it with "
             "`git config --global --add safe.directory PATH`; draftctl never changes git settings",
         )
+    if _NO_IDENTITY in stderr or "unable to auto-detect email" in stderr:
+        return IdentityMissing("git does not know who you are: no user.name or user.email is set")
     if "File exists" not in stderr and any(sign in stderr for sign in _CANNOT_WRITE):
         return GitError(f"git cannot write to the repository: {_first_line(stderr)}", _WRITE_HINT)
     if "index.lock" in stderr or "cannot lock ref" in stderr:
@@ -147,6 +151,15 @@ class Identity:
         }
 
 
+def _object_size(header: bytes) -> int | None:
+    """The size in a `cat-file --batch` header `<oid> <type> <size>`; None for `<name> missing`
+    (the name may contain spaces, so the header is read from its right end)."""
+    parts = header.rstrip(b"\n").rsplit(b" ", 2)
+    if len(parts) != 3 or not parts[2].isdigit() or parts[1] in (b"missing", b"ambiguous"):
+        return None
+    return int(parts[2])
+
+
 class CatFile:
     """One long-lived `git cat-file --batch` process for reading many objects cheaply."""
 
@@ -166,10 +179,10 @@ class CatFile:
             return None
         self._proc.stdin.write(spec.encode() + b"\n")
         self._proc.stdin.flush()
-        header = self._proc.stdout.readline().split()
-        if len(header) != 3:
+        size = _object_size(self._proc.stdout.readline())
+        if size is None:
             return None
-        data = self._proc.stdout.read(int(header[2]) + 1)
+        data = self._proc.stdout.read(size + 1)
         return data[:-1]
 
     def close(self) -> None:
@@ -412,10 +425,11 @@ class GitRepo:
 
     def changed_paths(self, commit: str) -> list[str]:
         """Paths `commit` changes against its first parent (every file of a root commit)."""
+        parent = self.rev_parse(f"{commit}^1")
+        sides = [parent, commit] if parent else ["--root", commit]
         out = self.git(
-            "diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--root", "-m",
-            "--first-parent", "--no-renames", commit,
-        )  # fmt: skip
+            "diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--no-renames", *sides
+        )  # one diff, against the first parent only: a merge lists each path once
         return [p for p in out.split("\0") if p]
 
     def stream_blobs(self, specs: list[str]) -> Iterator[bytes | None]:
@@ -444,10 +458,11 @@ class GitRepo:
         writer.start()
         try:
             for _ in specs:
-                header = stdout.readline().split()
+                header = stdout.readline()
                 if not header:
                     raise GitError("git cat-file stopped before every version was read")
-                data = stdout.read(int(header[2])) if len(header) == 3 else None
+                size = _object_size(header)
+                data = stdout.read(size) if size is not None else None
                 stdout.read(1 if data is not None else 0)  # the newline after an object
                 yield data
         finally:
@@ -645,6 +660,14 @@ def _wait_for_lock(handle: object, seconds: float = 10.0) -> bool:
     return False
 
 
+def check_identity(where: Path, identity: Identity | None = None) -> None:
+    """Refuse when git, run in `where`, cannot name the author and committer of a commit."""
+    for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+        done = run_git(where, ["var", var], env=identity.env() if identity else None, check=False)
+        if done.returncode != 0:
+            raise _git_failure(["var"], done.stderr.decode("utf-8", "replace"))
+
+
 def discover(start: Path | None) -> GitRepo:
     """The git work tree containing `start` (default: the current folder)."""
     where = (start or Path.cwd()).resolve()
@@ -673,7 +696,9 @@ def discover(start: Path | None) -> GitRepo:
             "clone it (`git clone PATH`) and run draftctl in the clone",
         )
     top, git_dir, common = Path(lines[0]), Path(lines[1]), Path(lines[2])
-    common = common if common.is_absolute() else (top / common).resolve()
+    # git prints the common dir relative to the folder it ran in, not to the top.
+    ran_in = where if where.is_dir() else where.parent
+    common = common if common.is_absolute() else (ran_in / common).resolve()
     return GitRepo(top, git_dir, common)
 
 
