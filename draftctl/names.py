@@ -9,8 +9,12 @@ from datetime import date
 from draftctl.errors import InvalidName, InvalidValue
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-FEEDBACK_ID = re.compile(r"FB-[0-9]{4,6}")
+# FB-0001 … FB-999999999: the register numbers items from 1 and stops, with an error, at the
+# last number this pattern takes, so every id it hands out is one it reads back.
+FEEDBACK_ID = re.compile(r"FB-[0-9]{4,9}")
+FEEDBACK_MAX = 999_999_999
 # Characters git refuses anywhere in a ref name (see git-check-ref-format(1)).
+_JOINERS = "\u200c\u200d"  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
@@ -29,6 +33,8 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
         if char in "\n\t" and multiline:
             continue
         category = unicodedata.category(char)
+        if char in _JOINERS and _joins(value, index):
+            continue
         if category in ("Cc", "Cf", "Zl", "Zp"):
             raise InvalidValue(
                 f"{what} contains a control or formatting character "
@@ -40,6 +46,18 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
     if not value.strip():
         raise InvalidValue(f"{what} is empty", f"give a non-empty {what}")
     return value
+
+
+def _joins(value: str, index: int) -> bool:
+    """A zero-width (non-)joiner between two visible characters shapes a word (Persian, Indic
+    scripts) or an emoji sequence; at an edge or beside a space it only hides something."""
+    if index == 0 or index == len(value) - 1:
+        return False
+    return all(_visible(value[index + step]) for step in (-1, 1))
+
+
+def _visible(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMNPS" or char in _JOINERS
 
 
 def check_date(value: str, what: str) -> str:

@@ -189,6 +189,7 @@ def show(
 def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
     from rich.text import Text
 
+    from draftctl.git.trailers import without_attribution
     from draftctl.render.terminal import visible
     from draftctl.review.annotate import round_title
 
@@ -210,7 +211,8 @@ def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
         fields.append("Feedback: " + ", ".join(found.feedback))
     lines: list[RenderableType] = [Text(f"commit {record.commit}", style="yellow")]
     lines += [Text(visible(field)) for field in fields]
-    body = "\n".join("    " + line for line in view.message.rstrip().splitlines())
+    message = without_attribution(view.message)  # shown once, parsed, in the fields above
+    body = "\n".join("    " + line for line in message.rstrip().splitlines())
     lines.append(Text("\n" + visible(body)))
     return lines
 

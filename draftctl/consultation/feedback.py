@@ -14,7 +14,7 @@ from draftctl.consultation.workspace import Workspace, atomic_write, decode_draf
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
 from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_message
-from draftctl.names import FEEDBACK_ID, check_slug, check_text
+from draftctl.names import FEEDBACK_ID, FEEDBACK_MAX, check_slug, check_text
 
 FEEDBACK_FILE = "feedback.toml"
 OPEN = "open"
@@ -202,7 +202,13 @@ def _today(identity: Identity | None) -> str:
 
 
 def _next_id(items: dict[str, FeedbackItem]) -> str:
-    return f"FB-{max((_number(i) for i in items.values()), default=0) + 1:04d}"
+    number = max((_number(i) for i in items.values()), default=0) + 1
+    if number > FEEDBACK_MAX:
+        raise ConfigError(
+            f"the feedback register is full: FB-{FEEDBACK_MAX} is the last id draftctl can give",
+            "record further feedback in a new drafts repository",
+        )
+    return f"FB-{number:04d}"
 
 
 def _check_new(config: Config, round_id: str, source: str, summary: str, ref: str | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.workspace import Workspace, decode_draft
@@ -12,7 +13,12 @@ from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
 
-_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
+if TYPE_CHECKING:
+    from draftctl.engine.diff import Change
+
+# git's conflict: `<<<<<<< ours`, `=======`, `>>>>>>> theirs`, in that order; a lone
+# `>>>>>>> text` line is a seven-deep Markdown blockquote, not a conflict.
+_CONFLICT = re.compile(r"^<{7}(?: [^\n]*)?\n(?:.*\n)*?={7}\n(?:.*\n)*?>{7}(?: |$)", re.MULTILINE)
 # git's cut line, after any comment character (core.commentChar may be set to another one).
 _SCISSORS = re.compile(r"^\S -{24} >8 -{24}$", re.MULTILINE)
 
@@ -156,9 +162,16 @@ def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
         doc = diff_texts(old or "", new or "")
         change = DraftChange(path, state=state)
         for item in doc.changes:
-            if list(item.section) not in change.sections:
-                change.sections.append(list(item.section))
+            for section in _sections_of(item):
+                if section not in change.sections:
+                    change.sections.append(section)
             change.inserted_words += item.inserted_words
             change.deleted_words += item.deleted_words
         found.append(change)
     return found
+
+
+def _sections_of(change: Change) -> list[list[str]]:
+    """Every section a change touches: one change may span several (a new draft spans all)."""
+    found = [list(block.section) for block in (*change.old_blocks, *change.new_blocks)]
+    return list(map(list, dict.fromkeys(map(tuple, found)))) or [list(change.section)]

@@ -15,7 +15,7 @@ from draftctl.consultation.config import (
     render_config,
 )
 from draftctl.consultation.workspace import Workspace, atomic_write
-from draftctl.errors import AlreadyExists, DraftctlError, NothingToCommit
+from draftctl.errors import AlreadyExists, DraftctlError, InvalidValue, NothingToCommit
 from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_date, check_slug, check_text
@@ -87,13 +87,14 @@ def set_round_state(
     current = ws.config.round(round_id)
     if current.state == state:
         raise DraftctlError(f"round {round_id!r} is already {state}", "nothing to do")
-    if state == "open" and current.state == "closed":
-        pass  # re-opening a closed round is allowed and recorded
     day = check_date(on, "date") if on else date.today().isoformat()
     if state == "open":
-        item = replace(current, state=state, opens=current.opens or day)
+        # Re-opening forgets the old closing date: `check` would fail every commit after it.
+        closes = None if current.state == "closed" else current.closes
+        item = replace(current, state=state, opens=current.opens or day, closes=closes)
     else:
         item = replace(current, state=state, closes=current.closes or day)
+    _refuse_backwards(item)
     verb = "Open" if state == "open" else "Close"
     commit_registry(
         ws,
@@ -103,3 +104,15 @@ def set_round_state(
         identity,
     )
     return item
+
+
+def _refuse_backwards(item: Round) -> None:
+    """A round cannot close before it opens: `check` would fail every commit citing it."""
+    if item.opens and item.closes and item.closes < item.opens:
+        raise InvalidValue(
+            f"round {item.id!r} would close ({item.closes}) before it opens ({item.opens})",
+            f"give a date on or after {item.opens} with --on"
+            if item.state == "closed"
+            else f"open it on or before {item.closes} with --on, "
+            "or change `closes` in draftctl.toml",
+        )

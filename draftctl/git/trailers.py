@@ -208,3 +208,23 @@ def format_message(subject: str, attribution: Attribution, body: str = "") -> st
 def format_trailer_block(attribution: Attribution) -> str:
     """Only the trailer lines, as used in notes."""
     return "".join(f"{key}: {value}\n" for key, value in attribution.pairs())
+
+
+def without_attribution(message: str) -> str:
+    """`message` with draftctl's own trailers (and their continuation lines) taken out of its
+    trailer block, for displays that show the attribution parsed; other trailers stay."""
+    lines = split_lines(message)
+    end = _ignored_tail(lines)
+    start = _trailer_start(lines, end)
+    ours = {key.lower() for key in (ROUND, PROMPTED_BY, RATIONALE, FEEDBACK, ACTION)}
+    kept, dropping = [], False
+    for line in lines[start:end]:
+        if line[0] in _SPACE and not _is_blank(line):
+            if not dropping:
+                kept.append(line)
+            continue
+        sep = find_separator(line)
+        dropping = sep >= 1 and line[:sep].strip(_SPACE).lower() in ours
+        if not dropping:
+            kept.append(line)
+    return "".join(lines[:start] + kept + lines[end:]).rstrip() + "\n"

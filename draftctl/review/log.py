@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from draftctl.consultation.history import CommitRecord, filter_records, read_log
 from draftctl.consultation.workspace import Workspace
-from draftctl.errors import DraftctlError
+from draftctl.errors import DraftctlError, UnknownId
 from draftctl.names import check_slug
 
 
@@ -40,4 +40,24 @@ def collect_log(
         from draftctl.review.section_history import commits_touching_section
 
         records = commits_touching_section(ws, records, section, draft)
+    if round_id:
+        _known(ws, records, round_id, "round")
+    if by:
+        _known(ws, records, by, "stakeholder")
     return filter_records(records, round_id=round_id, by=by)
+
+
+def _known(ws: Workspace, records: list[CommitRecord], wanted: str, what: str) -> None:
+    """Refuse an id neither registered nor cited by any commit here, as `diff` does: an
+    empty history would read as "this round changed nothing"."""
+    registry = ws.config.rounds if what == "round" else ws.config.stakeholders
+    cited = {
+        value
+        for record in records
+        for value in (
+            (record.attribution.round,) if what == "round" else record.attribution.prompted_by
+        )
+    }
+    if wanted not in registry and wanted not in cited:
+        command = "round list" if what == "round" else "stakeholder list"
+        raise UnknownId(f"unknown {what} {wanted!r}", f"see `draftctl {command}`")
