@@ -66,9 +66,9 @@ def write_result(text: str, target: str | None) -> None:
         return
     from pathlib import Path
 
-    from draftctl.consultation.workspace import atomic_write
+    from draftctl.consultation.workspace import write_output
 
-    atomic_write(Path(target), text.encode("utf-8"))
+    write_output(Path(target), text.encode("utf-8"))
     notice(f"wrote {target}")
 
 

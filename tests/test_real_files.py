@@ -105,3 +105,50 @@ def test_a_draft_differing_only_in_case_is_refused(drafts_repo: Path) -> None:
     error = refuses(Cli(drafts_repo), drafts_repo, ["new", "Policy"], "Policy", "policy")
     assert "case" in error
     refuses(Cli(drafts_repo), drafts_repo, ["new", "POLICY.md"], "policy")
+
+
+OUTPUTS = [
+    ("diff", "--draft", "policy", "--format", "markdown"),
+    ("diff", "--draft", "policy", "--format", "docx"),
+    ("report", "--format", "markdown"),
+    ("export", "HEAD", "--format", "markdown"),
+]
+
+
+KEPT = [
+    ".git/config",
+    ".git/hooks/pre-commit",
+    "draftctl.toml",
+    "feedback.toml",
+    "drafts/policy.md",
+    "drafts/new.md",
+]
+
+
+@pytest.mark.parametrize("target", KEPT)
+def test_output_never_overwrites_what_matters(drafts_repo: Path, target: str) -> None:
+    _edit(drafts_repo / "drafts" / "policy.md", "\nUncommitted words.\n")
+    for args in OUTPUTS:
+        refuses(Cli(drafts_repo), drafts_repo, [*args, "-o", str(drafts_repo / target)], target)
+    assert "Uncommitted words." in (drafts_repo / "drafts" / "policy.md").read_text()
+
+
+def test_output_refuses_a_tracked_file_with_uncommitted_text(drafts_repo: Path) -> None:
+    notes = drafts_repo / "notes.md"
+    notes.write_text("Kept notes.\n")
+    git(drafts_repo, "add", "notes.md")
+    git(drafts_repo, "commit", "-qm", "Notes")
+    notes.write_text("Kept notes, edited.\n")
+    args = ["report", "--format", "markdown", "-o", str(notes)]
+    refuses(Cli(drafts_repo), drafts_repo, args, "notes.md")
+    git(drafts_repo, "commit", "-qam", "Edited notes")
+    Cli(drafts_repo)(*args)  # committed: nothing is lost by writing over it
+
+
+def test_output_may_overwrite_an_earlier_output_file(drafts_repo: Path) -> None:
+    cli = Cli(drafts_repo)
+    (drafts_repo / "drafts" / "sub").mkdir()
+    for _ in range(2):
+        ok(here(drafts_repo / "drafts" / "sub", "report", "--format", "html", "-o", "report.html"))
+        cli("diff", "--draft", "policy", "--format", "html", "-o", str(drafts_repo / "diff.html"))
+    assert (drafts_repo / "drafts" / "sub" / "report.html").read_text().startswith("<!")

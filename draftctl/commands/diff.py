@@ -115,10 +115,10 @@ def _emit(result: AnnotatedDiff, config: Config, fmt: Format, out: str | None) -
 
 
 def _write_docx(result: AnnotatedDiff, config: Config, out: str) -> None:
-    from draftctl.consultation.workspace import atomic_write
+    from draftctl.consultation.workspace import write_output
     from draftctl.render.docx import render_docx  # type: ignore[import-not-found,unused-ignore]
 
-    atomic_write(Path(out), render_docx(result, config))
+    write_output(Path(out), render_docx(result, config))
     output.notice(f"wrote {out}")
 
 

@@ -193,9 +193,9 @@ def export(
 def _write_bytes(data: bytes, target: str) -> None:
     from pathlib import Path
 
-    from draftctl.consultation.workspace import atomic_write
+    from draftctl.consultation.workspace import write_output
 
-    atomic_write(Path(target), data)
+    write_output(Path(target), data)
     output.notice(f"wrote {target}")
 
 

@@ -187,6 +187,50 @@ def _replace(target: Path, data: bytes) -> None:
         raise
 
 
+_KEPT_FILES = (CONFIG_FILE, "feedback.toml")
+_OUTPUT_HINT = "write the output to a new file, e.g. `-o report.html`, outside .git and drafts/"
+
+
+def write_output(target: Path, data: bytes) -> None:
+    """Write a command's `-o FILE`, atomically, after refusing targets whose loss would hurt."""
+    refuse_output_over(target)
+    atomic_write(target, data)
+
+
+def refuse_output_over(target: Path) -> None:
+    """Refuse to write output into a git folder, over draftctl.toml or feedback.toml, over a
+    draft, or over any tracked file with uncommitted text; an earlier output file is fine."""
+    real = target.absolute().resolve()
+    folder = next((p for p in real.parents if p.is_dir()), Path("/"))
+    inside = gitrepo.run_git(folder, ["rev-parse", "--is-inside-git-dir"], check=False)
+    if ".git" in real.parts or inside.stdout.strip() == b"true":
+        raise DraftError(f"refusing to write {target}: it is inside a git folder", _OUTPUT_HINT)
+    try:
+        repo = gitrepo.discover(folder)
+    except NotADraftsRepository:
+        return
+    rel = real.relative_to(repo.top).as_posix() if real.is_relative_to(repo.top) else None
+    if rel is None:
+        return
+    if rel in _KEPT_FILES:
+        raise DraftError(f"refusing to write {target}: it is the repository's {rel}", _OUTPUT_HINT)
+    if rel.startswith(_drafts_folder(repo.top) + "/") and rel.endswith(".md"):
+        raise DraftError(f"refusing to write {target}: it is (or would be) a draft", _OUTPUT_HINT)
+    tracked = real.exists() and repo.git_ok("ls-files", "--error-unmatch", "--", f":(literal){rel}")
+    if tracked and rel in repo.dirty_paths():
+        raise DraftError(
+            f"refusing to write {target}: it is a tracked file with uncommitted changes",
+            "commit or save those changes elsewhere first, or write the output to a new file",
+        )
+
+
+def _drafts_folder(top: Path) -> str:
+    try:
+        return parse_config(decode_draft((top / CONFIG_FILE).read_bytes(), CONFIG_FILE)).drafts
+    except (OSError, DraftctlError):
+        return "drafts"
+
+
 def open_workspace(start: Path | None) -> Workspace:
     """The drafts repository containing `start`; refuses outside one."""
     gitrepo.git_version()

@@ -10,14 +10,14 @@ GitHub-style slugs, made unique with `-2`, `-3`….
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from draftctl.consultation.workspace import WORKTREE, Workspace
-from draftctl.errors import InvalidValue, VerificationFailed
-from draftctl.release.tags import content_digest
+from draftctl.errors import DraftError, InvalidValue, VerificationFailed
+from draftctl.release.tags import content_digest, draft_blobs, drafts_folder_at
 from draftctl.release.versions import Version, list_versions
 from draftctl.review.log import resolve_rev
 
@@ -195,14 +195,30 @@ def title_page(ws: Workspace, rev: str, path: str, title: str) -> TitlePage:
 
 def build_clean_copy(ws: Workspace, rev: str, draft: str | None) -> CleanCopy:
     """The clean copy of one draft at `rev` (a version, a commit, or WORKTREE)."""
-    path = ws.resolve_draft(draft)
     commit = rev if rev == WORKTREE else resolve_rev(ws, rev, "export")
+    path = ws.resolve_draft(draft) if commit == WORKTREE else _draft_at(ws, commit, draft, rev)
     text = ws.text_at(commit, path)
     if text is None:
         raise InvalidValue(f"{path} does not exist at {rev}", "name the draft with --draft")
     title, body, tokens, headings = parse_body(text)
     page = title_page(ws, rev, path, title or ws.draft_name(path).replace("-", " ").capitalize())
     return CleanCopy(page, body, tokens, headings)
+
+
+def _draft_at(ws: Workspace, commit: str, draft: str | None, rev: str) -> str:
+    """The draft's path as the repository stood at `commit`: in the drafts folder that
+    draftctl.toml named then (the digest covers that folder, whatever the config says now)."""
+    folder = drafts_folder_at(ws, commit)
+    then = Workspace(ws.repo, replace(ws.config, drafts=folder))
+    if draft is not None:
+        return then.draft_path(draft)
+    drafts = [path for path, _ in draft_blobs(ws, commit)]
+    if len(drafts) == 1:
+        return drafts[0]
+    names = ", ".join(then.draft_name(p) for p in drafts) or "none"
+    raise DraftError(
+        f"{rev} has {len(drafts)} drafts in {folder}/ ({names})", "name one with --draft"
+    )
 
 
 def render_clean_markdown(copy: CleanCopy) -> str:

@@ -41,6 +41,7 @@ from draftctl.errors import (
     DraftctlError,
     DraftError,
     GitError,
+    InvalidName,
     InvalidValue,
     VerificationFailed,
 )
@@ -133,6 +134,30 @@ def _refuse_existing(ws: Workspace, name: str, what: str = "version") -> None:
         )
 
 
+_RESERVED_SUFFIXES = tuple(f"-{status}" for status in OUTCOMES)
+_RESERVED_NAMES = ("HEAD", WORKTREE)
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+
+
+def _refuse_reserved(ws: Workspace, name: str) -> None:
+    """Refuse names that would mean something else: an outcome tag, HEAD or WORKTREE, or
+    anything git already resolves (a branch, an abbreviated commit id, another ref)."""
+    why = None
+    if name.endswith(_RESERVED_SUFFIXES):
+        why = f"names ending in {' or '.join(_RESERVED_SUFFIXES)} are kept for outcome tags"
+    elif name.upper() in _RESERVED_NAMES or name.upper().endswith("_HEAD"):
+        why = f"{name} already names a revision to draftctl and git"
+    elif _OBJECT_ID.fullmatch(name):
+        why = "it reads as a full object id"
+    elif ws.repo.rev_parse(name) is not None:
+        why = "git already resolves it (to a branch, an abbreviated commit id or another ref)"
+    if why:
+        raise InvalidName(
+            f"{name!r} cannot be a version name: {why}",
+            "choose another name, e.g. `v0.3` or `icm-2015`; `draftctl versions` lists those taken",
+        )
+
+
 def _refuse_uncommitted(ws: Workspace) -> None:
     changed = [
         path for path in ws.all_drafts() if ws.bytes_at(WORKTREE, path) != ws.bytes_at("HEAD", path)
@@ -178,6 +203,13 @@ def _split_message(message: str | None, default: str) -> tuple[str, str]:
     if message is None:
         return default, ""
     check_text(message, "tag message", multiline=True)
+    marker = _SIGNATURE_START.search(message.strip().encode("utf-8"))
+    if marker:
+        # git reads everything from such a line on as the tag's signature, trailers included.
+        raise InvalidValue(
+            f"the tag message contains a signature marker ({marker.group(0).decode()})",
+            "remove that line from the message; sign the version with --sign instead",
+        )
     subject, _, body = message.strip().partition("\n")
     return subject.strip(), body.strip()
 
@@ -244,6 +276,7 @@ def cut_version(
         raise DraftError("nothing to tag: the repository has no commits yet")
     commit = resolve_rev(ws, rev or "HEAD", "--rev")
     _refuse_existing(ws, name)
+    _refuse_reserved(ws, name)
     if commit == ws.repo.head():
         _refuse_uncommitted(ws)
     digest, drafts = content_digest(ws, commit)
