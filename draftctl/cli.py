@@ -14,6 +14,7 @@ from draftctl import __version__, output
 from draftctl.commands import diff, record, registry, release, review, setup, word
 from draftctl.commands.context import App
 from draftctl.errors import DraftctlError, ExitCode
+from draftctl.names import check_arguments
 
 
 class DraftctlGroup(TyperGroup):
@@ -72,7 +73,11 @@ for _commands in (setup, registry, record, diff, review, release, word):
 def main() -> None:
     """Entry point; anything unexpected is one line too, and a traceback only with --debug."""
     try:
+        check_arguments(sys.argv[1:])
         app(prog_name="draftctl")
+    except DraftctlError as problem:  # raised before typer runs, so not seen by DraftctlGroup
+        output.error(problem.message, problem.hint)
+        sys.exit(int(problem.exit_code))
     except KeyboardInterrupt:
         output.error("interrupted", "a command stopped part-way leaves files wholly old or new")
         sys.exit(130)

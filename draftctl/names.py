@@ -35,6 +35,11 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
         category = unicodedata.category(char)
         if char in _JOINERS and _joins(value, index):
             continue
+        if category == "Cs":
+            raise InvalidValue(
+                f"{what} is not valid UTF-8 (at position {index})",
+                "write it as UTF-8 text (e.g. set LANG=C.UTF-8 in your terminal)",
+            )
         if category in ("Cc", "Cf", "Zl", "Zp"):
             raise InvalidValue(
                 f"{what} contains a control or formatting character "
@@ -58,6 +63,19 @@ def _joins(value: str, index: int) -> bool:
 
 def _visible(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMNPS" or char in _JOINERS
+
+
+def check_arguments(argv: list[str]) -> None:
+    """Refuse command-line arguments that are not UTF-8 (Python keeps their bytes as lone
+    surrogates, which no file, commit or terminal can take)."""
+    for position, arg in enumerate(argv, start=1):
+        bad = next((c for c in arg if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            raise InvalidValue(
+                f"argument {position} is not valid UTF-8 (byte 0x{ord(bad) - 0xDC00:02x})",
+                "draftctl reads arguments as UTF-8: use a UTF-8 terminal (e.g. LANG=C.UTF-8) "
+                "and UTF-8 file names",
+            )
 
 
 def check_date(value: str, what: str) -> str:

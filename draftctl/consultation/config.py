@@ -124,6 +124,8 @@ def parse_config(text: str) -> Config:
     """Parse and validate the text of draftctl.toml."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{CONFIG_FILE} nests arrays or tables too deeply to read") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {error}") from None
     head = data.get("draftctl", {})

@@ -141,6 +141,10 @@ def parse_register(text: str) -> dict[str, FeedbackItem]:
     """Parse and validate the text of feedback.toml."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(
+            f"{FEEDBACK_FILE} nests arrays or tables too deeply to read", _FIX_HINT
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{FEEDBACK_FILE} is not valid TOML: {error}", _FIX_HINT) from None
     table = data.get("feedback", {})

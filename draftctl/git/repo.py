@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -77,11 +78,21 @@ def run_git(
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH", "install git 2.30 or newer") from None
     if check and done.returncode != 0:
-        raise _git_failure(args, done.stderr.decode("utf-8", "replace"))
+        raise _git_failure(args, done.stderr.decode("utf-8", "replace"), done.returncode)
     return done
 
 
-def _git_failure(args: list[str], stderr: str) -> DraftctlError:
+def _git_failure(args: list[str], stderr: str, code: int = 1) -> DraftctlError:
+    if code == -signal.SIGXFSZ:
+        return GitError(
+            f"git cannot write to the repository: git {args[0]} hit the file size limit",
+            _WRITE_HINT,
+        )
+    if code < 0:
+        return GitError(
+            f"git {args[0]} was stopped by signal {-code}",
+            "run the command again; if it stops again, check the machine's limits and logs",
+        )
     if _DUBIOUS in stderr:
         return GitError(
             "git refuses this repository: it is owned by another user (safe.directory)",
@@ -279,7 +290,14 @@ class GitRepo:
     def write_lock(self) -> Iterator[None]:
         """Hold draftctl's lock; refuse when git's own index lock is held."""
         lock_path = self.common_dir / "draftctl.lock"
-        with open(lock_path, "a+b") as handle:
+        try:
+            handle = open(lock_path, "a+b")  # noqa: SIM115 (closed by the `with` below)
+        except OSError as error:
+            raise GitError(
+                f"git cannot write to the repository: {lock_path}: {error.strerror or error}",
+                _WRITE_HINT,
+            ) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -366,6 +384,8 @@ class GitRepo:
     def update_ref(self, ref: str, new: str, old: str, reason: str) -> None:
         """Move `ref` from `old` to `new` atomically; refuse when someone else moved it first."""
         done = run_git(self.top, ["update-ref", "-m", reason, ref, new, old], check=False)
+        if done.returncode < 0:
+            raise _git_failure(["update-ref"], "", done.returncode)
         if done.returncode != 0:
             raise _ref_failure(ref, done.stderr.decode("utf-8", "replace"))
 
