@@ -1,4 +1,4 @@
-"""Commands that create things: `init`, `new` and `demo`."""
+"""Commands that create things: `init`, `new`, `mv` and `demo`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,33 @@ def new(
     output.notice(f"created {path}; edit it, then record changes with `draftctl commit`")
 
 
+def mv(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., metavar="OLD", help="The draft to rename, e.g. `policy`."),
+    new: str = typer.Argument(..., metavar="NEW", help="Its new name, e.g. `sex-work-policy`."),
+    round_id: str | None = typer.Option(
+        None, "--round", help="The round behind the rename (default: bookkeeping, no round)."
+    ),
+    by: list[str] = typer.Option([], "--by", help="A stakeholder who asked for it (repeat)."),
+    why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
+) -> None:
+    """Rename a draft in one commit; its history (diff, blame, log) follows the new name.
+
+    Uncommitted edits move with the file and stay uncommitted.
+
+    Example: draftctl mv policy sex-work-policy
+    """
+    from draftctl.consultation.recording import build_attribution
+    from draftctl.consultation.rename import move_draft
+
+    ws = workspace(ctx)
+    given = build_attribution(ws.config, round_id, by, why, []) if round_id else None
+    if given is None and (by or why):
+        raise typer.BadParameter("--by and --why need --round", param_hint="--round")
+    old_path, new_path, commit = move_draft(ws, old, new, given)
+    output.notice(f"renamed {old_path} to {new_path} ({commit[:10]})")
+
+
 def demo(
     path: Path = typer.Argument(Path("draftctl-demo"), help="Folder to build the demo in."),
 ) -> None:
@@ -75,4 +102,5 @@ def demo(
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(new)
+    app.command()(mv)
     app.command()(demo)

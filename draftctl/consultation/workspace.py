@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
@@ -25,6 +26,7 @@ class Workspace:
 
     repo: GitRepo
     config: Config
+    lineages: dict[str, Any] = field(default_factory=dict, repr=False)  # follow.lineage's cache
 
     @property
     def top(self) -> Path:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from draftctl.consultation.config import Config
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace
 from draftctl.engine.attribution import AttributedDiff, Step, attribute
@@ -290,7 +291,8 @@ def resolve_to(ws: Workspace, to_rev: str | None) -> Side:
 def _first_parent_log(ws: Workspace, path: str, since: str | None, tip: str) -> list[CommitRecord]:
     """First-parent commits that touch `path`, oldest first, in one `git log`."""
     revisions = [f"{since}..{tip}"] if since else [tip]
-    records = read_log(ws, revisions=revisions, paths=[path], words=False, first_parent=True)
+    paths = lineage(ws, path).names  # the draft under every name it had
+    records = read_log(ws, revisions=revisions, paths=paths, words=False, first_parent=True)
     return records[::-1]
 
 
@@ -323,7 +325,7 @@ def resolve_range(
 def _text(ws: Workspace, rev: str | None, path: str) -> str:
     if rev is None:
         return ""
-    return ws.text_at(rev, path) or ""
+    return ws.text_at(rev, lineage(ws, path).at(rev)) or ""
 
 
 class _StepBuilder:

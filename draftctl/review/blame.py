@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft
 from draftctl.engine.blocks import Block, parse_blocks
@@ -285,7 +286,7 @@ def _sources(ws: Workspace, path: str, at: str) -> list[Source]:
 
     if at != WORKTREE:
         rev = resolve_rev(ws, at, "--at")
-        if ws.bytes_at(rev, path) is None:
+        if ws.bytes_at(rev, lineage(ws, path).at(rev)) is None:
             raise DraftError(f"{path} does not exist at {at}", "name a revision where it exists")
         return _commits(ws, path, rev)
     if ws.worktree_bytes(path) is None:
@@ -294,13 +295,14 @@ def _sources(ws: Workspace, path: str, at: str) -> list[Source]:
 
 
 def _commits(ws: Workspace, path: str, rev: str) -> list[Source]:
-    records = read_log(ws, revisions=[rev], paths=[path], first_parent=True, words=False)
+    paths = lineage(ws, path).names  # the draft under every name it had
+    records = read_log(ws, revisions=[rev], paths=paths, first_parent=True, words=False)
     return [Source(record) for record in reversed(records)]
 
 
 def _contents(ws: Workspace, path: str, sources: list[Source]) -> Iterator[bytes]:
     """The draft's bytes after each step, read by one streaming `cat-file`."""
-    specs = [f"{s.commit}:{path}" for s in sources if s.commit]
+    specs = [f"{s.commit}:{lineage(ws, path).at(s.commit)}" for s in sources if s.commit]
     for data in ws.repo.stream_blobs(specs):
         yield data or b""
     if sources and sources[-1].record is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, filter_records, read_log
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError, UnknownId
@@ -34,7 +35,7 @@ def collect_log(
         check_slug(by, "stakeholder")
     end = resolve_rev(ws, to_rev, "--to") if to_rev else "HEAD"
     revisions = [f"{resolve_rev(ws, from_rev, '--from')}..{end}"] if from_rev else [end]
-    paths = [ws.draft_path(draft)] if draft else None
+    paths = lineage(ws, ws.draft_path(draft)).names if draft else None  # through renames
     records = read_log(ws, revisions=revisions, paths=paths)
     if section:
         from draftctl.review.section_history import commits_touching_section

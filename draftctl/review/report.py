@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from draftctl.consultation.config import Round, Stakeholder
 from draftctl.consultation.feedback import FeedbackItem, is_feedback_id, load_register
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace
 from draftctl.errors import DraftctlError
@@ -272,7 +273,8 @@ class _Builder:
     def __init__(self, ws: Workspace, path: str) -> None:
         self.ws = ws
         self.path = path
-        self.history = read_log(ws, paths=[path], words=False, first_parent=True)[::-1]
+        self.names = lineage(ws, path).names  # the draft under every name it had
+        self.history = read_log(ws, paths=self.names, words=False, first_parent=True)[::-1]
         everywhere = read_log(ws, words=False)
         self.by_commit = {r.commit: r for r in everywhere}
         self.cited = _citations(everywhere)
@@ -385,7 +387,7 @@ class _Builder:
             return []
         revisions = [f"{start}..{end}"] if start else [end]
         found = read_log(
-            self.ws, revisions=revisions, paths=[self.path], words=False, first_parent=True
+            self.ws, revisions=revisions, paths=self.names, words=False, first_parent=True
         )
         return found[::-1]
 

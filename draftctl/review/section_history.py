@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord
 from draftctl.consultation.workspace import Workspace
 from draftctl.engine.blocks import Block, parse_blocks
@@ -228,7 +229,7 @@ def named(outline: Outline, selector: str) -> set[int]:
 
 
 def _text(ws: Workspace, rev: str | None, path: str) -> str:
-    return (ws.text_at(rev, path) or "") if rev else ""
+    return (ws.text_at(rev, lineage(ws, path).at(rev)) or "") if rev else ""
 
 
 def section_touches(
