@@ -109,7 +109,8 @@ def test_subsection_path_and_filters(history: Cli) -> None:
         "Move covers to the end",
         "First draft",
     ]
-    assert subjects(history, "--section", "Definitions", "--round", "nope") == []
+    refused = history("log", "--section", "Definitions", "--round", "nope", ok=False)
+    assert refused.code == 1 and "unknown round 'nope'" in refused.err  # as `diff` refuses it
 
 
 def test_unknown_section_is_refused(history: Cli) -> None:

@@ -452,6 +452,26 @@ class GitRepo:
         )  # one diff, against the first parent only: a merge lists each path once
         return [p for p in out.split("\0") if p]
 
+    def renamed_paths(self, commit: str) -> dict[str, str]:
+        """Old path → new path for the files `commit` renames against its first parent."""
+        parent = self.rev_parse(f"{commit}^1")
+        if parent is None:
+            return {}
+        out = self.git(
+            "diff-tree", "-r", "-z", "-M", "--name-status", "--no-commit-id", parent, commit
+        )
+        fields = out.split("\0")
+        found, index = {}, 0
+        while index < len(fields) - 1:
+            status = fields[index]
+            if status.startswith(("R", "C")):
+                if status.startswith("R"):
+                    found[fields[index + 1]] = fields[index + 2]
+                index += 3
+            else:
+                index += 2
+        return found
+
     def stream_blobs(self, specs: list[str]) -> Iterator[bytes | None]:
         """The contents of many `rev:path` objects (None when missing), in order, from one
         `cat-file --batch` fed by a thread; its roomy pipe lets git run a blob or two ahead."""

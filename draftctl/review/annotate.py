@@ -630,7 +630,10 @@ def show_commit(
     else:
         folder = ws.drafts_dir + "/"
         changed = ws.repo.changed_paths(commit)
-        paths = [p for p in changed if p.startswith(folder) and p.endswith(".md")]
+        moved = ws.repo.renamed_paths(commit)  # a renamed draft shows once, under its new name
+        paths = [
+            p for p in changed if p.startswith(folder) and p.endswith(".md") and p not in moved
+        ]
     parent = record.parents[0] if record.parents else None
     frm = Side(f"{rev}^", parent) if parent else Side("(empty)", None)
     diffs = [annotate_range(ws, path, frm, Side(rev, commit), [record], progress) for path in paths]
