@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli, git
-from tests.hardening_helpers import drafts_repo, fsck, refuses
+from tests.hardening_helpers import drafts_repo, fsck, refuses, unchanged
 from tests.real_use_helpers import here, ok
 
 __all__ = ["drafts_repo"]
@@ -152,3 +152,13 @@ def test_output_may_overwrite_an_earlier_output_file(drafts_repo: Path) -> None:
         ok(here(drafts_repo / "drafts" / "sub", "report", "--format", "html", "-o", "report.html"))
         cli("diff", "--draft", "policy", "--format", "html", "-o", str(drafts_repo / "diff.html"))
     assert (drafts_repo / "drafts" / "sub" / "report.html").read_text().startswith("<!")
+
+
+def test_init_inside_a_drafts_repository_is_refused(drafts_repo: Path) -> None:
+    folder = drafts_repo / "drafts" / "sub"
+    folder.mkdir()
+    with unchanged(drafts_repo):
+        done = here(folder, "init")
+        assert done.returncode == 1 and "inside the drafts repository" in done.stderr
+        assert "hint: " in done.stderr
+    assert not (folder / ".git").exists()

@@ -79,6 +79,12 @@ def _adopt(path: Path, name: str | None, identity: Identity | None) -> Workspace
     except NotADraftsRepository:
         gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
         repo = gitrepo.discover(path)
+    if repo.top != path.resolve() and (repo.top / CONFIG_FILE).exists():
+        raise AlreadyExists(
+            f"{path.resolve()} is inside the drafts repository {repo.top}",
+            "use that one (`draftctl status` works from any of its folders), or run "
+            "`draftctl init` outside it",
+        )
     if repo.top != path.resolve():
         gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
         repo = gitrepo.discover(path)
