@@ -42,6 +42,9 @@ def test_mv_is_one_pure_rename_commit(drafts_repo: Path) -> None:
     status = json.loads(ok(here(drafts_repo, "status", "--json")))
     assert [d["draft"] for d in status["drafts"]] == ["drafts/sex work policy.md"]
     assert ok(here(drafts_repo, "check")) is not None
+    newest = json.loads(ok(here(drafts_repo, "log", "--json")))[0]
+    assert newest["drafts"] == ["drafts/sex work policy.md"]
+    assert (newest["inserted_words"], newest["deleted_words"]) == (0, 0)
     shown = ok(here(drafts_repo, "show", "HEAD"))
     assert "drafts/sex work policy.md " in shown and "drafts/policy.md " not in shown, shown
     assert "No changes." in shown

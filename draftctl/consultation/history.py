@@ -89,11 +89,17 @@ def _parse_header(chunk: str) -> tuple[CommitRecord, str]:
 
 def _count_words(record: CommitRecord, patch: str) -> None:
     lines = patch.split("\n")
-    record.drafts = list(dict.fromkeys(ln[6:].strip() for ln in lines if ln.startswith("+++ b/")))
+    named = (ln[6:] if ln.startswith("+++ b/") else ln[10:] for ln in lines if _names_file(ln))
+    record.drafts = list(dict.fromkeys(name.strip() for name in named))
     added = "\n".join(ln[1:] for ln in lines if ln[:1] == "+" and not ln.startswith("+++ "))
     removed = "\n".join(ln[1:] for ln in lines if ln[:1] == "-" and not ln.startswith("--- "))
     record.inserted_words = count_words(added)
     record.deleted_words = count_words(removed)
+
+
+def _names_file(line: str) -> bool:
+    """A patch line naming the file a commit leaves: `+++ b/…`, or `rename to …` (pure rename)."""
+    return line.startswith(("+++ b/", "rename to "))
 
 
 def read_log(
@@ -116,7 +122,7 @@ def read_log(
             "-U0",
             "--no-ext-diff",
             "--no-textconv",
-            "--no-renames",
+            "-M",  # a renamed draft counts only the words its commit changed (none for `mv`)
             "--diff-merges=first-parent",
         ]
     else:
