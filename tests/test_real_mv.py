@@ -73,6 +73,8 @@ def test_history_follows_the_rename(drafts_repo: Path) -> None:
     shown = ok(here(drafts_repo, "diff", "v1", "--draft", "renamed", "--round", "evidence"))
     assert "A second paragraph." in shown
     ok(here(drafts_repo, "log", "--draft", "renamed", "--section", "Test policy"))
+    copy = ok(here(drafts_repo, "export", "v1", "--draft", "renamed", "--format", "markdown"))
+    assert "Evidence from WHO guidance." in copy and "A second paragraph." not in copy
 
 
 def test_history_follows_two_renames(drafts_repo: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from draftctl.consultation.follow import lineage
 from draftctl.consultation.workspace import WORKTREE, Workspace
 from draftctl.errors import DraftError, InvalidValue, VerificationFailed
 from draftctl.release.tags import content_digest, draft_blobs, drafts_folder_at
@@ -210,9 +211,10 @@ def _draft_at(ws: Workspace, commit: str, draft: str | None, rev: str) -> str:
     draftctl.toml named then (the digest covers that folder, whatever the config says now)."""
     folder = drafts_folder_at(ws, commit)
     then = Workspace(ws.repo, replace(ws.config, drafts=folder))
-    if draft is not None:
-        return then.draft_path(draft)
     drafts = [path for path, _ in draft_blobs(ws, commit)]
+    if draft is not None:
+        path = then.draft_path(draft)
+        return path if path in drafts else lineage(ws, ws.draft_path(draft)).at(commit)
     if len(drafts) == 1:
         return drafts[0]
     names = ", ".join(then.draft_name(p) for p in drafts) or "none"
