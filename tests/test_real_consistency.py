@@ -133,12 +133,18 @@ def test_show_on_a_merge_prints_each_diff_and_the_rationale_once(drafts_repo: Pa
     assert out.count("Rationale: merge reason") == 1, out
 
 
-def test_feedback_ids_past_six_digits_read_back(drafts_repo: Path) -> None:
-    cli = Cli(drafts_repo)
+def _register_ending_at(repo: Path, last: str) -> Cli:
+    """A feedback register whose one item a person renumbered to `last` and committed."""
+    cli = Cli(repo)
     cli("feedback", "add", "--round", "evidence", "--from", "who", "--summary", "First")
-    path = drafts_repo / "feedback.toml"
-    path.write_text(path.read_text().replace("FB-0001", "FB-999999"))
-    git(drafts_repo, "commit", "-qam", "Renumber", "--trailer", "Draftctl-Action: feedback")
+    path = repo / "feedback.toml"
+    path.write_text(path.read_text().replace("FB-0001", last))
+    git(repo, "commit", "-qam", "Renumber", "--trailer", "Draftctl-Action: feedback")
+    return cli
+
+
+def test_feedback_ids_past_six_digits_read_back(drafts_repo: Path) -> None:
+    cli = _register_ending_at(drafts_repo, "FB-999999")
     cli("feedback", "add", "--round", "evidence", "--from", "who", "--summary", "Second")
     ids = [item["id"] for item in _json(cli("feedback", "list", "--json"))]
     assert ids == ["FB-999999", "FB-1000000"]
@@ -148,10 +154,6 @@ def test_feedback_ids_past_six_digits_read_back(drafts_repo: Path) -> None:
 
 
 def test_a_full_feedback_register_is_refused(drafts_repo: Path) -> None:
-    cli = Cli(drafts_repo)
-    cli("feedback", "add", "--round", "evidence", "--from", "who", "--summary", "First")
-    path = drafts_repo / "feedback.toml"
-    path.write_text(path.read_text().replace("FB-0001", "FB-999999999"))
-    git(drafts_repo, "commit", "-qam", "Renumber", "--trailer", "Draftctl-Action: feedback")
+    cli = _register_ending_at(drafts_repo, "FB-999999999")
     args = ["feedback", "add", "--round", "evidence", "--from", "who", "--summary", "Next"]
     refuses(cli, drafts_repo, args, "FB-999999999")
