@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +13,9 @@ import pytest
 from tests.conftest import git, snapshot
 from tests.hardening_helpers import DRAFTCTL, PACKAGE_ROOT, assert_refused, drafts_repo, unchanged
 from tests.real_use_helpers import clean, here, ok
+from tests.test_hardening_faults import _as_nobody, public_copy
 
-__all__ = ["drafts_repo"]
+__all__ = ["drafts_repo", "public_copy"]
 
 
 def _no_identity(tmp_path: Path) -> dict[str, str]:
@@ -130,45 +128,20 @@ WRITERS = [
 ]
 
 
-@pytest.fixture
-def read_only_copy(drafts_repo: Path) -> Iterator[Path]:
-    """The repository, wholly read-only, where user `nobody` can read it (root ignores modes)."""
-    if os.geteuid() != 0 or not shutil.which("setpriv"):
-        pytest.skip("needs root and setpriv to run draftctl as another user")
-    base = Path(tempfile.mkdtemp(prefix="draftctl-readonly-"))
-    try:
-        base.chmod(0o755)
-        shutil.copytree(drafts_repo, base / "repo", symlinks=True)
-        config = base / "gitconfig"
-        shutil.copy(os.environ["GIT_CONFIG_GLOBAL"], config)
-        config.write_text(config.read_text() + "[safe]\n\tdirectory = *\n")
-        config.chmod(0o644)
-        subprocess.run(["chmod", "-R", "a+rX,a-w", str(base / "repo")], check=True)
-        git(drafts_repo, "config", "--global", "--add", "safe.directory", "*")
-        yield base / "repo"
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", str(base)], check=False)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _as_nobody(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT), "HOME": str(repo.parent),
-           "GIT_CONFIG_GLOBAL": str(repo.parent / "gitconfig")}  # fmt: skip
-    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    done = subprocess.run(
-        [*nobody, *DRAFTCTL, *args], capture_output=True, text=True, env=env, cwd=repo
-    )
-    clean(done)
-    return done
-
-
-def test_a_read_only_repository_reads_and_refuses_writes(read_only_copy: Path) -> None:
-    repo = read_only_copy
+def test_a_read_only_repository_reads_and_refuses_writes(public_copy: Path) -> None:
+    """Owned by `nobody` but with every write bit off (root would ignore the modes)."""
+    repo = public_copy
+    subprocess.run(["chown", "-R", "65534:65534", str(repo)], check=True)
+    subprocess.run(["chmod", "-R", "a-w", str(repo)], check=True)
     before = snapshot(repo)
     for args in READERS:
-        assert _as_nobody(repo, *args).returncode == 0, args
+        done = _as_nobody(repo, *args)
+        clean(done)
+        assert done.returncode == 0, (args, done.stderr)
     for args in WRITERS:
-        line = assert_refused(_as_nobody(repo, *args))
+        done = _as_nobody(repo, *args)
+        clean(done)
+        line = assert_refused(done)
         assert "write" in line or "permission" in line.lower() or "nothing" in line, line
     assert snapshot(repo) == before
 
