@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from draftctl.release.word_props import stamp_docx
+from draftctl.sample.word_review import WordEditor
 from tests.conftest import Cli, git
 from tests.release_helpers import copied
-from tests.word_edit import WordEditor
 
 DRAFT = """# Policy on migrant workers' rights
 

@@ -29,6 +29,13 @@ def import_(
     report: Path | None = typer.Option(
         None, "--report", help="Where to write the conflict report (default: next to FILE)."
     ),
+    why: str | None = typer.Option(
+        None, "--why", help="The rationale (default: what the file changed, and its name)."
+    ),
+    feedback: list[str] = typer.Option(
+        [], "--feedback", help="Feedback this answers, e.g. FB-0012 (repeatable).", metavar="REF"
+    ),
+    message: str | None = typer.Option(None, "-m", "--message", help="The commit's subject."),
     force: bool = typer.Option(False, "--force", help="Record even if the round is not open."),
 ) -> None:
     """Record a returned Word file's tracked changes and comments, attributed to a round.
@@ -43,11 +50,12 @@ def import_(
         return
     if round_id is None:
         raise typer.BadParameter("give the round with --round ROUND", param_hint="--round")
-    from draftctl.release.word_import import import_review
+    from draftctl.release.word_import import ImportOptions, import_review
 
-    result = import_review(
-        workspace(ctx), file, round_id, sources, draft, base, report, force=force
+    opts = ImportOptions(
+        round_id, sources, draft, base, report, why, feedback, message, force=force
     )
+    result = import_review(workspace(ctx), file, opts)
     _say(result, file.name)
 
 

@@ -200,53 +200,77 @@ def _feedback_entries(
     return entries
 
 
-def import_review(
-    ws: Workspace,
-    file: Path,
-    round_id: str,
-    sources: list[str],
-    draft: str | None = None,
-    base: str | None = None,
-    report: Path | None = None,
-    identity: Identity | None = None,
-    *,
-    force: bool = False,
-) -> ImportResult:
-    """Record the tracked changes, untracked edits and comments of a returned Word file."""
+@dataclass
+class ImportOptions:
+    """What the command line says about a returned file: round, credit and where to look."""
+
+    round: str
+    sources: list[str] = field(default_factory=list)
+    draft: str | None = None
+    base: str | None = None
+    report: Path | None = None
+    why: str | None = None
+    feedback: list[str] = field(default_factory=list)
+    message: str | None = None
+    force: bool = False
+
+
+@dataclass
+class _Review:
+    """A returned file read against its base: the text it asks for, and its comments."""
+
+    result: ImportResult
+    base_text: str
+    theirs: str
+    comments: list[Comment]
+
+
+def _read_review(ws: Workspace, file: Path, opts: ImportOptions) -> _Review:
     data = _read_file(file)
-    name = file.name
     props = read_custom_properties(data)
-    commit, label = find_base(ws, props, base, name)
-    path = ws.resolve_draft(draft if draft is not None else _draft_from(ws, props))
+    commit, label = find_base(ws, props, opts.base, file.name)
+    path = ws.resolve_draft(opts.draft if opts.draft is not None else _draft_from(ws, props))
     base_text = ws.text_at(commit, path)
     if base_text is None:
         raise DraftError(f"{path} does not exist at {label}", "name the draft with --draft")
     doc = read_word(data)
     _refuse_uncommitted(ws, path, bool(doc.comments))
-    result = ImportResult(path, commit, label)
-    result.tracked = tracked_changes(doc)
+    result = ImportResult(path, commit, label, tracked=tracked_changes(doc))
     shift = title_shift(base_text)
     base_blocks = markdown_blocks(base_text)
     theirs = compose(base_text, base_blocks, word_blocks(doc, "accept", shift))
     result.untracked = block_edits(base_blocks, word_blocks(doc, "reject", shift))
-    authors = [c.author for c in result.tracked] + [c.author for c in doc.comments]
-    credited, result.unmapped, mapped = _credit(ws, sources, authors, name)
+    return _Review(result, base_text, theirs, doc.comments)
+
+
+def import_review(
+    ws: Workspace, file: Path, opts: ImportOptions, identity: Identity | None = None
+) -> ImportResult:
+    """Record the tracked changes, untracked edits and comments of a returned Word file."""
+    name = file.name
+    review = _read_review(ws, file, opts)
+    result, path = review.result, review.result.draft
+    authors = [c.author for c in result.tracked] + [c.author for c in review.comments]
+    credited, result.unmapped, mapped = _credit(ws, opts.sources, authors, name)
     result.prompted_by = credited
+    rationale = f"{opts.why} ({name})" if opts.why else _rationale(result, name)
     attribution = build_attribution(
-        ws.config, round_id, credited, _rationale(result, name), [], force=force
+        ws.config, opts.round, credited, rationale, opts.feedback, force=opts.force
     )
-    new_text = _on_top(ws, path, base_text, theirs, result, report or _report_path(ws, file))
-    entries = _feedback_entries(doc.comments, round_id, sources, mapped, name)
+    report = opts.report or _report_path(ws, file)
+    new_text = _on_top(ws, path, review.base_text, review.theirs, result, report)
+    entries = _feedback_entries(review.comments, opts.round, opts.sources, mapped, name)
     head_text = ws.text_at("HEAD", path)
     if new_text == head_text and not entries:
         raise NothingToCommit(f"{name} changes nothing in {path} and has no comments")
     if new_text != head_text:
-        message = format_message(_subject(result, name, round_id), attribution, _body(result))
+        subject = opts.message or f"Import Word review {name} ({opts.round})"
+        message = format_message(subject, attribution, _body(result))
         if result.untracked:
             message = message.rstrip("\n") + f"\n{UNTRACKED_TRAILER}: {len(result.untracked)}\n"
         result.commit = _commit(ws, path, new_text, message, identity)
     if entries:
-        subject = f"Record {len(entries)} comment(s) from {name} ({round_id})"
+        subject = f"Record {len(entries)} comment(s) from {name} ({opts.round})"
         result.feedback = add_feedback_items(ws, entries, subject, identity=identity)
     return result
 
@@ -323,10 +347,6 @@ def _commit(ws: Workspace, path: str, text: str, message: str, who: Identity | N
         commit = ws.repo.commit_files({path: data}, message, identity=who)
         atomic_write(ws.top / path, data)
     return commit
-
-
-def _subject(result: ImportResult, name: str, round_id: str) -> str:
-    return f"Import Word review {name} ({round_id})"
 
 
 def _rationale(result: ImportResult, name: str) -> str:

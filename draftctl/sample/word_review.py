@@ -1,10 +1,15 @@
-"""Test helper: edit a .docx the way Word does, by writing its OOXML (tracked changes, comments)."""
+"""A reviewer at work in Word: tracked insertions, deletions, moves and comments written as OOXML.
+
+Used by `draftctl demo` for the national office's returned file, and by the tests to edit
+exported copies exactly as Word stores a review.
+"""
 
 from __future__ import annotations
 
 import copy
 import io
 import zipfile
+from typing import Any
 
 from lxml import etree
 
@@ -85,16 +90,29 @@ class WordEditor:
         mark.append(added)
         target.addnext(mark)
 
-    def delete(self, contains: str, old: str, author: str) -> None:
-        """A tracked deletion of `old`."""
+    def _strike(self, contains: str, old: str, author: str) -> tuple[Any, Any]:
+        """Wrap `old` in `w:del`; return the mark and an unmarked copy of its run."""
         para = self.paragraph(contains)
         run, at = self._run_at(para, old)
         target = self._split(run, at, at + len(old))
-        node = target.find(f"{W}t")
-        node.tag = f"{W}delText"
+        plain = copy.deepcopy(target)
+        target.find(f"{W}t").tag = f"{W}delText"
         mark = self._mark("del", author)
         target.addprevious(mark)
         mark.append(target)
+        return mark, plain
+
+    def delete(self, contains: str, old: str, author: str) -> None:
+        """A tracked deletion of `old`."""
+        self._strike(contains, old, author)
+
+    def replace(self, contains: str, old: str, new: str, author: str) -> None:
+        """`old` struck through and `new` inserted in its place, as Word records typing over."""
+        struck, added = self._strike(contains, old, author)
+        added.find(f"{W}t").text = new
+        mark = self._mark("ins", author)
+        mark.append(added)
+        struck.addnext(mark)
 
     def untracked(self, old: str, new: str) -> None:
         """Edit text in place, as someone typing with track changes off."""
