@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.release.word_map import MdBlock
+from draftctl.release.word_wrap import infer_width, wrap
 
 _TIGHT = {("item", "item"), ("item", "cont"), ("cont", "item"), ("cont", "cont"), ("row", "row")}
 
@@ -75,6 +76,7 @@ def _tight(before: MdBlock, after: MdBlock) -> bool:
 def _segments(base: list[MdBlock], reviewed: list[MdBlock]) -> list[tuple[int, MdBlock, str]]:
     """(base index or -1, kind, Markdown) for every reviewed block, in order."""
     lines_of = [block.source or block.markdown() for block in base]
+    width = infer_width(base)
     base_keys, new_keys = _keys(base), _keys(reviewed)
     matcher = SequenceMatcher(None, base_keys, new_keys, autojunk=False)
     deleted: dict[str, int] = {}
@@ -91,7 +93,7 @@ def _segments(base: list[MdBlock], reviewed: list[MdBlock]) -> list[tuple[int, M
                 moved = deleted.pop(new_keys[j])
                 out.append((moved, base[moved], lines_of[moved]))
             else:
-                out.append((-1, reviewed[j], reviewed[j].markdown()))
+                out.append((-1, reviewed[j], wrap(reviewed[j], reviewed[j].markdown(), width)))
     return out
 
 
