@@ -485,3 +485,21 @@ def test_as_new_starts_a_draft_from_a_word_policy(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
     again = Cli(repo)("import", str(source), "--as-new", "housing", ok=False)
     assert again.code == 1 and "already exists" in again.err
+
+
+def test_demo_imports_the_norwegian_office_return(tmp_path: Path) -> None:
+    from draftctl.sample.demo import build_demo, sample_dir
+
+    ws = build_demo(tmp_path / "demo")
+    repo = ws.top
+    commit = git(repo, "log", "--format=%H", "--grep=Let national offices judge").strip()
+    trailers = _trailers(repo, commit)
+    assert "Prompted-By: office-norway" in trailers and "Feedback: FB-0023" in trailers
+    assert any("office-norway-scope-review.docx" in t for t in trailers if "Rationale" in t)
+    state = (sample_dir() / "states" / "22-national-office-discretion.md").read_text()
+    assert git(repo, "show", f"{commit}:drafts/policy.md") == state
+    assert (repo / ".git" / "draftctl" / "returns" / "office-norway-scope-review.docx").is_file()
+    report = json.loads(Cli(repo)("report", "--format", "json").out)
+    items = {f["id"]: f for part in report["rounds"] for f in part["feedback"]}
+    assert items["FB-0026"]["from"] == "office-norway"
+    assert "(on “The policy does not take a position" in items["FB-0026"]["summary"]

@@ -141,6 +141,27 @@ class Replay:
             identity=self.identity(step),
         )
 
+    def do_import_word(self, step: Step) -> None:
+        """A national office's returned Word file, written here from the draft as circulated."""
+        from draftctl.release.word_import import ImportOptions, import_review
+
+        file = write_returned_file(self.workspace, self.draft, step)
+        opts = ImportOptions(
+            step["round"],
+            list(step["from"]),
+            why=step.get("why"),
+            feedback=list(step.get("feedback", [])),
+            message=step.get("message"),
+        )
+        result = import_review(self.workspace, file, opts, identity=self.identity(step))
+        recorded = [item.id for item in result.feedback]
+        if recorded != list(step.get("comments_as", [])):
+            raise DraftctlError(
+                f"the Word file's comments were recorded as {recorded}, "
+                f"not {step.get('comments_as')}",
+                "check the feedback ids in history.toml: they are given in order",
+            )
+
     def do_tag(self, step: Step) -> None:
         from draftctl.release import tags as release
 
@@ -165,6 +186,28 @@ class Replay:
             note=step.get("note"),
             identity=self.identity(step),
         )
+
+
+def write_returned_file(ws: Workspace, draft: str, step: Step) -> Path:
+    """Export the draft as it is, edit it as the office's reviewer did in Word, save it
+    under `.git/draftctl/returns/` (outside the work tree) and return its path."""
+    from draftctl.release.export import build_clean_copy
+    from draftctl.release.word_props import stamped_clean_copy
+    from draftctl.render.docx import render_clean_docx
+    from draftctl.sample.word_review import WordEditor
+
+    copy = build_clean_copy(ws, "HEAD", draft)
+    editor = WordEditor(stamped_clean_copy(copy, render_clean_docx(copy)))
+    author = step["word_author"]
+    for edit in step["edits"]:
+        if edit["kind"] == "replace":
+            editor.replace(edit["paragraph"], edit["old"], edit["new"], author)
+        else:
+            editor.comment(edit["paragraph"], edit["on"], edit["text"], author)
+    target = ws.repo.git_dir / "draftctl" / "returns" / step["file"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, editor.save())
+    return target
 
 
 def build_demo(target: Path, progress: Callable[[int, int], None] | None = None) -> Workspace:
