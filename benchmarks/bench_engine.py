@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gen_drafts
 
-from draftctl.engine import diff as diffing
+from draftctl.engine import tokendiff as diffing
 from draftctl.engine.attribution import Step, attribute
 from draftctl.engine.diff import DocDiff, diff_texts, is_wordish
 

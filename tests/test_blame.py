@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from draftctl.consultation.workspace import open_workspace
-from draftctl.review.blame import Replay, blame_draft, token_counts
+from draftctl.engine.tokens import solid_tokens
+from draftctl.engine.weave import Step, replay
+from draftctl.review.blame import blame_draft
 from tests.conftest import Cli, git
 
 FIRST = """# Test policy
@@ -167,21 +169,28 @@ def test_refusals(history: dict[str, str], rounds: Cli) -> None:
     assert result.code == 1 and "does not exist" in result.err
 
 
+def _replayed(texts: list[str]) -> list[tuple[int, list[int]]]:
+    """Replay `texts` as one commit each; after each, the ordinal of every token's writer."""
+    out = []
+    for n in range(1, len(texts) + 1):
+        weave, _ = replay("", [Step(str(k), t) for k, t in enumerate(texts[:n])])
+        writers = [int(weave.commits[weave.inserted[-v - 1]]) for v in weave.state.alive]
+        out.append((len(solid_tokens(texts[n - 1])), writers))
+    return out
+
+
 def test_every_token_has_an_entry(history: dict[str, str], drafts_repo: Path) -> None:
     ws = open_workspace(drafts_repo)
     found = blame_draft(ws, None)
     assert sum(sum(b.words.values()) for b in found) > 30
-    replay = Replay()
-    texts = [b"", b"a b\n\nc, d", b"a  b c\n\nd", b"x\n\na b c\n\nd e"]
-    for ordinal, data in enumerate(texts):
-        replay.step(data, ordinal)
-        assert [len(row) for row in replay.entries] == token_counts(data.decode())
-    assert replay.entries[0] == [(3, 3)]
-    assert replay.entries[2][0][0] == 1
+    texts = ["", "a b\n\nc, d", "a  b c\n\nd", "x\n\na b c\n\nd e"]
+    replayed = _replayed(texts)
+    assert all(count == len(writers) for count, writers in replayed)
+    assert replayed[-1][1][0] == 3  # x, written by the last step
+    assert replayed[-1][1][1] == 1  # a, written by the first real text, kept through reflow
 
 
 def test_hard_histories_keep_entries_aligned() -> None:
-    replay = Replay()
     texts = [
         "p one two three four five\n\nq six seven eight nine ten\n\nr eleven",
         "q six seven eight nine ten\n\np one two three four five\n\nr eleven twelve",
@@ -189,9 +198,7 @@ def test_hard_histories_keep_entries_aligned() -> None:
         "",
         "\r\nnew 🎉 text – ünïcode\r\n\r\n",
     ]
-    for ordinal, text in enumerate(texts):
-        replay.step(text.encode(), ordinal)
-        assert [len(row) for row in replay.entries] == token_counts(text)
+    assert all(count == len(writers) for count, writers in _replayed(texts))
 
 
 _PIECES = st.sampled_from(["a", "b", "c,", "dé", "e.", "🎉", "f", "g!", " ", "  ", "\n", "\n\n"])
@@ -200,8 +207,6 @@ _PIECES = st.sampled_from(["a", "b", "c,", "dé", "e.", "🎉", "f", "g!", " ", 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(_PIECES, max_size=40).map(" ".join), min_size=1, max_size=6))
 def test_entries_stay_aligned_with_the_text(texts: list[str]) -> None:
-    replay = Replay()
-    for ordinal, text in enumerate(texts):
-        replay.step(text.encode(), ordinal)
-        assert [len(row) for row in replay.entries] == token_counts(text)
-        assert all(0 <= c <= t <= ordinal for row in replay.entries for c, t in row)
+    for ordinal, (count, writers) in enumerate(_replayed(texts)):
+        assert count == len(writers)
+        assert all(0 <= w <= ordinal for w in writers)

@@ -13,12 +13,12 @@ from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord
 from draftctl.consultation.workspace import Workspace
 from draftctl.engine.blocks import Block, parse_blocks
-from draftctl.engine.diff import Differ, DocDiff, diff_blocks
+from draftctl.engine.diff import DocDiff, diff_blocks
 from draftctl.engine.sections import (
     _norm,  # the same heading normalisation as `--section` elsewhere
 )
+from draftctl.engine.tokendiff import Differ, Op
 from draftctl.errors import DraftError
-from draftctl.review.blame import line_codes, line_hunks
 
 _PAIRED = ("equal", "modified", "moved-from", "moved-to")
 # Lines that may be, start or end a heading or a fence: a change to one needs the block diff.
@@ -107,7 +107,7 @@ def _predecessor(old: Version, new_blocks: list[Block], heading: int, step: Step
 def next_version(old: Version, text: str, fresh: Iterator[int]) -> tuple[Version, Step]:
     """Diff `old` to `text`; headings keep their identity through edits, renames and moves."""
     blocks = parse_blocks(text)
-    step = step_of(diff_blocks(old.text, text, old.blocks, blocks, Differ(5.0)), old.blocks, blocks)
+    step = step_of(diff_blocks(old.text, text, old.blocks, blocks), old.blocks, blocks)
     ids = {}
     for index, block in enumerate(blocks):
         if block.kind == "heading":
@@ -178,6 +178,33 @@ def version_of(outline: Outline) -> Version:
     return Version(outline.text, blocks, enclosing_headings(blocks), ids)
 
 
+def line_codes(lines: list[str], codes: dict[str, str]) -> str:
+    """One character per line; equal lines share a character (new lines get the next one)."""
+    out = []
+    for line in lines:
+        code = codes.get(line)
+        if code is None:
+            n = len(codes) + 0x100
+            code = codes[line] = chr(n if n < 0xD800 else n + 0x800)
+        out.append(code)
+    return "".join(out)
+
+
+def line_hunks(ops: list[Op]) -> Iterator[tuple[int, int, int, int]]:
+    """(old start, old end, new start, new end) line ranges of the changed runs."""
+    i = j = 0
+    start: tuple[int, int] | None = None
+    for op, n in [*ops, (0, 0)]:
+        if op == 0:
+            if start is not None:
+                yield start[0], i, start[1], j
+                start = None
+            i, j = i + n, j + n
+            continue
+        start = start or (i, j)
+        i, j = (i + n, j) if op < 0 else (i, j + n)
+
+
 def _structural(lines: list[str], start: int, end: int) -> bool:
     """Whether lines [start, end) (or the line after) may start, end or be a heading or fence."""
     if any(_STRUCTURE.match(line) for line in lines[start:end]):
@@ -190,7 +217,7 @@ def quick_step(old: Outline, text: str, codes: dict[str, str]) -> tuple[Outline,
     None when the full block diff is needed."""
     lines = text.split("\n")
     coded = line_codes(lines, codes)
-    hunks = list(line_hunks(Differ(5.0).diff(old.coded, coded)))
+    hunks = list(line_hunks(Differ().raw(old.coded, coded)))
     if any(
         _structural(old.lines, a0, a1) or _structural(lines, b0, b1) for a0, a1, b0, b1 in hunks
     ):

@@ -1,0 +1,133 @@
+"""Tokens of a draft (words, punctuation, whitespace) and the one word count every command uses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from itertools import accumulate
+
+from draftctl.engine._unicode_marks import MARK_RANGES, UNIDATA_VERSION
+
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|\s+|.", re.S)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
+_ASCII_SOLID = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|\S")
+
+
+def mark_ranges() -> tuple[tuple[int, int], ...]:
+    """Ranges of combining marks (category M*, minus emoji modifiers) in this Python's Unicode
+    database; the precomputed table is used when the database versions agree."""
+    if unicodedata.unidata_version == UNIDATA_VERSION:
+        return MARK_RANGES
+    ranges: list[tuple[int, int]] = []
+    for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)):
+        if unicodedata.category(chr(cp))[0] == "M" and cp not in (0xFE0E, 0xFE0F, 0x20E3):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return tuple(ranges)
+
+
+@cache
+def _mark_class() -> str:
+    """Regex class body of all combining marks."""
+    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in mark_ranges())
+
+
+@cache
+def token_pattern() -> re.Pattern[str]:
+    """Words (with inner apostrophes and combining marks), whitespace runs, or other chars
+    (an emoji sequence counts as one)."""
+    return re.compile(rf"{_unicode_solid()}|\s+", re.S)
+
+
+@cache
+def _unicode_solid() -> str:
+    word = rf"[\w{_mark_class()}]"
+    other = rf"[^\w\s{_mark_class()}]"
+    tail = r"[\ufe0e\ufe0f\u20e3\U0001F3FB-\U0001F3FF]*"
+    return (
+        rf"{word}+(?:['’]{word}+)*|[\U0001F1E6-\U0001F1FF]{{2}}"
+        rf"|{other}{tail}(?:\u200d{other}{tail})*|[^\s]"
+    )
+
+
+@cache
+def _solid_pattern() -> re.Pattern[str]:
+    return re.compile(_unicode_solid(), re.S)
+
+
+@cache
+def word_pattern() -> re.Pattern[str]:
+    """Matches the word tokens only."""
+    word = rf"[\w{_mark_class()}]"
+    return re.compile(rf"{word}+(?:['’]{word}+)*")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into word, whitespace and punctuation tokens that join back to `text`."""
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text)
+    return token_pattern().findall(text)
+
+
+def solid_tokens(text: str) -> list[str]:
+    """The non-whitespace tokens of `text`: what the engine compares (whitespace between them
+    is layout, never a change)."""
+    if text.isascii():
+        return _ASCII_SOLID.findall(text)
+    return _solid_pattern().findall(text)
+
+
+def solid_spans(text: str) -> tuple[list[str], list[int]]:
+    """The non-whitespace tokens of `text` and the offset of each."""
+    pattern = _ASCII_SOLID if text.isascii() else _solid_pattern()
+    tokens: list[str] = []
+    starts: list[int] = []
+    for match in pattern.finditer(text):
+        tokens.append(match.group())
+        starts.append(match.start())
+    return tokens, starts
+
+
+@cache
+def _spaced_pattern(ascii_only: bool) -> re.Pattern[str]:
+    solid = _ASCII_SOLID.pattern if ascii_only else _unicode_solid()
+    return re.compile(rf"(\s*)({solid})", re.S)
+
+
+def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
+    """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
+    whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
+    pairs = _spaced_pattern(text.isascii()).findall(text)
+    spaces = [ws for ws, _ in pairs]
+    tokens = [tok for _, tok in pairs]
+    used = sum(map(len, spaces)) + sum(map(len, tokens))
+    return spaces, tokens, text[used:]
+
+
+def count_words(text: str) -> int:
+    """Number of words in `text`: the one count every command reports."""
+    if text.isascii():
+        return len(_ASCII_WORD.findall(text))
+    return len(word_pattern().findall(text))
+
+
+def is_word(token: str) -> bool:
+    """Whether a token is a word (not punctuation or whitespace)."""
+    if token.isascii():
+        return _ASCII_WORD.fullmatch(token) is not None
+    return word_pattern().fullmatch(token) is not None
+
+
+def is_wordish(char: str) -> bool:
+    """Whether `char` is a word character (letter, digit, underscore, combining mark)."""
+    if char.isascii():
+        return char.isalnum() or char == "_"
+    return bool(re.match(rf"[\w{_mark_class()}]", char))
+
+
+def offsets(tokens: list[str], start: int = 0) -> list[int]:
+    """Start offset of each token of a token list that joins back to a text."""
+    return list(accumulate(map(len, tokens), initial=start))[:-1]
