@@ -52,6 +52,7 @@ class Config:
     rounds: dict[str, Round] = field(default_factory=dict)
     stakeholders: dict[str, Stakeholder] = field(default_factory=dict)
     language: str | None = None  # BCP 47 tag for HTML `lang` and Word documents
+    word_authors: dict[str, str] = field(default_factory=dict)  # Word author → stakeholder
 
     def round(self, round_id: str) -> Round:
         if round_id not in self.rounds:
@@ -144,7 +145,18 @@ def parse_config(text: str) -> Config:
             f"{CONFIG_FILE}: drafts folder {drafts!r} is not a folder of the repository"
         )
     language = _opt(head.get("language"))
-    return Config(str(head.get("name", "")), drafts, rounds, stakeholders, language)
+    authors = {str(k): str(v) for k, v in _word_authors(data).items()}
+    return Config(str(head.get("name", "")), drafts, rounds, stakeholders, language, authors)
+
+
+def _word_authors(data: dict[str, object]) -> dict[str, object]:
+    """`[word-authors]`: names of Word authors → stakeholder ids (for `draftctl import`)."""
+    table = data.get("word-authors", {})
+    if not isinstance(table, dict) or any(isinstance(v, dict | list) for v in table.values()):
+        raise ConfigError(
+            f'{CONFIG_FILE}: [word-authors] must map names to stakeholder ids, "Jane Doe" = "id"'
+        )
+    return table
 
 
 def _opt(value: object) -> str | None:
@@ -188,6 +200,9 @@ def render_config(config: Config) -> str:
             lines.append(f"method = {_quote(rnd.method)}")
         people = ", ".join(_quote(s) for s in rnd.stakeholders)
         lines.append(f"stakeholders = [{people}]")
+    if config.word_authors:
+        lines += ["", "[word-authors]"]
+        lines += [f"{_quote(k)} = {_quote(v)}" for k, v in config.word_authors.items()]
     return "\n".join(lines) + "\n"
 
 

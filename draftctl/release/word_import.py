@@ -10,7 +10,6 @@ Nothing is written when anything would conflict: a report is written instead.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,16 +92,6 @@ def find_base(ws: Workspace, props: dict[str, str], base: str | None, name: str)
 # -- who made the changes ----------------------------------------------------------------
 
 
-def author_table(ws: Workspace) -> dict[str, str]:
-    """`[word-authors]` of draftctl.toml: Word author name → stakeholder id."""
-    data = ws.worktree_bytes(CONFIG_FILE) or b""
-    try:
-        table = tomllib.loads(data.decode("utf-8")).get(AUTHORS_TABLE, {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
-    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
-
-
 def stakeholder_for(ws: Workspace, table: dict[str, str], author: str) -> str | None:
     """The stakeholder a Word author stands for: the table, else a stakeholder's name or id."""
     folded = {key.casefold(): value for key, value in table.items()}
@@ -149,7 +138,7 @@ def _credit(
     ws: Workspace, sources: list[str], authors: list[str], name: str
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """(stakeholders to credit, unmapped authors, author → stakeholder)."""
-    table = author_table(ws)
+    table = ws.config.word_authors
     mapped: dict[str, str] = {}
     unmapped = []
     for author in dict.fromkeys(authors):

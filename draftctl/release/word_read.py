@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -241,6 +242,15 @@ def _comments(root: etree._Element | None, anchors: dict[str, list[str]]) -> lis
     return found
 
 
+class _Where(NamedTuple):
+    """Where a run sits: inside which tracked change (state, author, move) and link."""
+
+    state: str = "same"
+    author: str | None = None
+    moved: bool = False
+    href: str | None = None
+
+
 class _BodyReader:
     """Walks the body's XML in document order, keeping the tracked state of every run."""
 
@@ -285,28 +295,21 @@ class _BodyReader:
         for child in [] if mark_rpr is None else mark_rpr:
             if child.tag in _TRACK:
                 para.mark, para.mark_author = _TRACK[child.tag], child.get(f"{W}author")
-        self.walk(element, para, "same", None, False, None)
+        self.walk(element, para, _Where())
         return para
 
-    def walk(
-        self,
-        element: etree._Element,
-        para: WordPara,
-        state: str,
-        author: str | None,
-        moved: bool,
-        href: str | None,
-    ) -> None:
+    def walk(self, element: etree._Element, para: WordPara, where: _Where) -> None:
         for child in element:
             tag = child.tag
             if tag in _TRACK:
-                moved_here = tag in (f"{W}moveFrom", f"{W}moveTo")
-                self.walk(child, para, _TRACK[tag], child.get(f"{W}author"), moved_here, href)
+                moved = tag in (f"{W}moveFrom", f"{W}moveTo")
+                mark = _Where(_TRACK[tag], child.get(f"{W}author"), moved, where.href)
+                self.walk(child, para, mark)
             elif tag == f"{W}r":
-                self.run(child, para, state, author, moved, href)
+                self.run(child, para, where)
             elif tag == f"{W}hyperlink":
                 target = self.rels.get(child.get(f"{{{R_NS}}}id") or "")
-                self.walk(child, para, state, author, moved, target or href)
+                self.walk(child, para, where._replace(href=target or where.href))
             elif tag == f"{W}commentRangeStart":
                 self.open_comments.append(child.get(f"{W}id") or "")
             elif tag == f"{W}commentRangeEnd":
@@ -314,24 +317,16 @@ class _BodyReader:
                 if ident in self.open_comments:
                     self.open_comments.remove(ident)
             elif tag in _CONTAINERS:
-                self.walk(child, para, state, author, moved, href)
+                self.walk(child, para, where)
 
-    def run(
-        self,
-        run: etree._Element,
-        para: WordPara,
-        state: str,
-        author: str | None,
-        moved: bool,
-        href: str | None,
-    ) -> None:
-        rpr = run.find(f"{W}rPr")
-        style = _run_format(rpr)
+    def run(self, run: etree._Element, para: WordPara, where: _Where) -> None:
+        style = _run_format(run.find(f"{W}rPr"))
         for child in run:
             text = self.run_text(child)
             if not text or self.in_instr:
                 continue
-            span = Span(text, state, author, moved, *style, self.field_href or href)
+            href = self.field_href or where.href
+            span = Span(text, where.state, where.author, where.moved, *style, href)
             span.raw = child.tag == f"{W}footnoteReference"
             para.spans.append(span)
             for ident in self.open_comments:

@@ -189,24 +189,24 @@ class WordEditor:
         self.parts["word/comments.xml"] = etree.tostring(
             root, xml_declaration=True, encoding="UTF-8", standalone=True
         )
-        rels = etree.fromstring(self.parts["word/_rels/document.xml.rels"])
         rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-        if not any(r.get("Target") == "comments.xml" for r in rels):
-            etree.SubElement(
-                rels,
-                f"{rel_ns}Relationship",
-                Id="rIdComments1",
-                Type=_COMMENTS_REL,
-                Target="comments.xml",
-            )
-        self.parts["word/_rels/document.xml.rels"] = etree.tostring(rels)
-        types = etree.fromstring(self.parts["[Content_Types].xml"])
         types_ns = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-        if not any(t.get("PartName") == "/word/comments.xml" for t in types):
-            etree.SubElement(
-                types,
-                f"{types_ns}Override",
-                PartName="/word/comments.xml",
-                ContentType=_COMMENTS_TYPE,
-            )
-        self.parts["[Content_Types].xml"] = etree.tostring(types)
+        self._ensure(
+            "word/_rels/document.xml.rels",
+            f"{rel_ns}Relationship",
+            {"Id": "rIdComments1", "Type": _COMMENTS_REL, "Target": "comments.xml"},
+            "Target",
+        )
+        self._ensure(
+            "[Content_Types].xml",
+            f"{types_ns}Override",
+            {"PartName": "/word/comments.xml", "ContentType": _COMMENTS_TYPE},
+            "PartName",
+        )
+
+    def _ensure(self, part: str, tag: str, attrs: dict[str, str], key: str) -> None:
+        """Add an entry to a package part unless one with the same `key` is there."""
+        root = etree.fromstring(self.parts[part])
+        if not any(item.get(key) == attrs[key] for item in root):
+            etree.SubElement(root, tag, **attrs)
+        self.parts[part] = etree.tostring(root)
