@@ -246,7 +246,7 @@ def test_output_files_and_formats(drafts_repo: Path, history: dict[str, str]) ->
     done = cli("diff", history["base"], "--format", "html", "-o", str(target))
     assert done.out == "" and target.read_text().startswith("<!DOCTYPE html>")
     markdown = cli("diff", history["base"], "--format", "markdown").out
-    assert "{--It leaves trafficking to other policies.--}" in markdown
+    assert "{--It leaves trafficking to other policies.--}" in markdown  # its blank line apart
     stat = cli("diff", history["base"], "--stat").out
     assert "consult" in stat and "+5" in stat
     bad = cli("diff", "--format", "pdf", ok=False)

@@ -190,14 +190,15 @@ def test_markdown_criticmarkup_with_comments() -> None:
         in text
     )
     assert "{++A new paragraph.++}{>>[2] Evidence review" in text
-    assert "- Keep the {--old--}{>>[3] Uncommitted edits · WORKTREE<<} item" in text
+    assert "- Keep the {--old --}{>>[3] Uncommitted edits · WORKTREE<<}item" in text
     assert "{--Moved text stays here.--}{>>[4] moved to Other" in text
-    assert "Moved text stays {++right++} here.{>>[4] moved here from Scope" in text
+    assert "{++Moved text stays right here.++}{>>[4] moved here from Scope" in text
     for match in _MARK.finditer(text):
-        assert "\n" not in match.group(0), "a mark never spans a line, so never a block"
+        if match.group(0).startswith("{>>"):
+            assert "\n" not in match.group(0), "a comment stays on its line"
 
 
-def test_markdown_keeps_line_structure_outside_marks() -> None:
+def test_markdown_marks_hold_line_structure_so_both_sides_rebuild() -> None:
     blocks = [
         ShownBlock("item", (), [Piece("insert", "- new item\n  continued\n", 1, A)]),
         ShownBlock("row", (), [Piece("delete", "| a | b |\n", 2, A)]),
@@ -206,9 +207,9 @@ def test_markdown_keeps_line_structure_outside_marks() -> None:
     changes = [AnnotatedChange(i, "insert", (), "", "", [A]) for i in (1, 2, 3)]
     result = AnnotatedDiff("d.md", "v1", None, "v2", None, blocks, changes, CREDITS)
     text = render_markdown(result, CONFIG)
-    assert "- {++new item++}\n  {++continued++}{>>[1]" in text
-    assert "| {--a--} | {--b--} |{>>[2]" in text
-    assert "## {++New++}{>>[3]" in text
+    assert "{++- new item\n  continued++}{>>[1]" in text
+    assert "{--| a | b |--}{>>[2]" in text
+    assert "{++## New++}{>>[3]" in text
 
 
 def test_markdown_escapes_text_that_looks_like_criticmarkup() -> None:

@@ -1,10 +1,11 @@
 """The annotated diff as CriticMarkup: the whole draft with its changes and their attribution.
 
 Marks: `{++inserted++}`, `{--deleted--}`, `{~~old~>new~~}`, and after each change a comment
-`{>>[n] round · stakeholders · “rationale” · commit · date<<}`. A mark never spans a line
-break (a multi-line change is marked line by line) and never swallows a line's Markdown
-structure (indentation, list bullet, heading hashes, quote marker, table pipes), so the
-output stays valid Markdown and a mark never crosses a block boundary.
+`{>>[n] round · stakeholders · “rationale” · commit · date<<}`. Marks hold exactly the text
+that changed, Markdown structure and line breaks included (a deleted list item's bullet, a
+heading's hashes, a paragraph's blank line), so the output rebuilds both sides: accept every
+mark and drop the comments and the header line to get TO byte for byte, reject every mark to
+get FROM. Whitespace that changed between unchanged words is a substitution without comment.
 
 Escaping: draft text that could be read as CriticMarkup is written with HTML character
 references, which Markdown renders as the same characters: a `{` followed by `+ - ~ > =`
@@ -42,12 +43,12 @@ def escape_critic(text: str) -> str:
 
 
 def render_markdown(result: AnnotatedDiff, config: Config) -> str:
-    """The TO side of the draft with every change marked in CriticMarkup."""
+    """The draft with every change marked in CriticMarkup, after a one-line header comment:
+    accepting every mark gives TO byte for byte, rejecting every mark gives FROM."""
     out = [_header(result)]
     for block in result.blocks:
         out.append(_Block(block, result, config).render())
-    text = "".join(out)
-    return text if text.endswith("\n") else text + "\n"
+    return "".join(out)
 
 
 def _header(result: AnnotatedDiff) -> str:
@@ -59,6 +60,24 @@ def _header(result: AnnotatedDiff) -> str:
     return f"<!-- {line.replace('--', '- -')} -->\n\n"
 
 
+Fragment = tuple[str, str, int | None, str]  # (FROM text, TO text, change to comment, lead)
+
+
+def _merged(fragments: list[Fragment]) -> list[Fragment]:
+    """Adjacent pure insertions (or pure deletions) without a comment between them joined."""
+    out: list[Fragment] = []
+    for old, new, change, lead in fragments:
+        if out:
+            p_old, p_new, p_change, _ = out[-1]
+            both_ins = not p_old and not old and p_new and new
+            both_del = not p_new and not new and p_old and old
+            if p_change is None and (both_ins or both_del):
+                out[-1] = (p_old + old, p_new + new, change, lead)
+                continue
+        out.append((old, new, change, lead))
+    return out
+
+
 class _Block:
     """Writes one block: its text runs, its marks and the comments after its changes."""
 
@@ -67,75 +86,83 @@ class _Block:
         self.result = result
         self.config = config
         self.out: list[str] = []
-        self.line_start = True
+        self.fragments: list[Fragment] = []
 
     def render(self) -> str:
         block = self.block
-        if block.move == "from":
-            for piece in block.pieces:
-                self.marked("delete", piece.text)
-            self.comment(block.change, f"moved to {self.moved_section('to')}")
-            self.finish()
-            return "".join(self.out)
         pieces = merged_pieces(block.pieces)
-        index = 0
-        while index < len(pieces):
-            index = self.piece_run(pieces, index)
-        if block.move == "to":
-            self.comment(block.change, f"moved here from {self.moved_section('from')}")
-        self.finish()
+        if block.move == "from":
+            old = "".join(p.old if p.old is not None else p.text for p in pieces)
+            self.fragments = [(old, "", block.change, f"moved to {self.moved_section('to')}")]
+        else:
+            index = 0
+            while index < len(pieces):
+                index = self.piece_run(pieces, index)
+            if block.move == "to":
+                lead = f"moved here from {self.moved_section('from')}"
+                last = self.fragments[-1] if self.fragments else ("", "", None, "")
+                if last[2] is None and self.fragments:
+                    self.fragments[-1] = (last[0], last[1], block.change, lead)
+                else:
+                    self.fragments.append(("", "", block.change, lead))
+        for old, new, change, lead in _merged(self.fragments):
+            self.marked(old, new, change, lead)
         return "".join(self.out)
 
     def moved_section(self, end: str) -> str:
         change = self.result.change(self.block.change or 0)
         return self.result.section_text(change.section if end == "to" else change.section_from)
 
+    def sides(self, piece: Piece) -> tuple[str, str]:
+        """(FROM text, TO text) of a piece; text at a move's new place is new there."""
+        if piece.op == "insert":
+            return "", piece.text
+        if piece.op == "delete":
+            return piece.text, ""
+        if self.block.move == "to":
+            return piece.old or "", piece.text
+        return (piece.text if piece.old is None else piece.old), piece.text
+
     def piece_run(self, pieces: list[Piece], index: int) -> int:
-        """Write pieces[index] (with its partner for a substitution); the next index."""
+        """Note pieces[index] (with its partner for a substitution); the next index."""
         piece = pieces[index]
-        if piece.op == "equal":
-            self.plain(piece.text)
-            return index + 1
+        old, new = self.sides(piece)
         partner = pieces[index + 1] if index + 1 < len(pieces) else None
         if (
             piece.op == "delete"
             and partner is not None
             and partner.op == "insert"
             and partner.change == piece.change
-            and _single_line(piece.text)
-            and _single_line(partner.text)
-            and not self.line_start
         ):
-            self.out.append(f"{{~~{escape_critic(piece.text)}~>{escape_critic(partner.text)}~~}}")
+            new = partner.text
             index += 1
-        else:
-            self.marked(piece.op, piece.text)
-        self.after_change(pieces, index)
+        ends = piece.op != "equal" and ends_change(pieces, index, self.block.change)
+        self.fragments.append((old, new, pieces[index].change if ends else None, ""))
         return index + 1
 
-    def after_change(self, pieces: list[Piece], index: int) -> None:
-        if ends_change(pieces, index, self.block.change):
-            self.comment(pieces[index].change, "")
-
-    def plain(self, text: str) -> None:
-        if text:
-            self.out.append(escape_critic(text))
-            self.line_start = text.endswith("\n")
-
-    def marked(self, op: str, text: str) -> None:
-        """Wrap `text` line by line, leaving line structure and table pipes outside the marks."""
-        opener, closer = _MARKS[op]
-        for part in re.split(r"(\n)", text):
-            if part == "\n":
-                self.out.append(part)
-                self.line_start = True
-            elif part:
-                prefix = _line_prefix(part) if self.line_start else ""
-                self.out.append(escape_critic(prefix))
-                body = part[len(prefix) :]
-                cells = re.split(r"(\|)", body) if self.block.kind == "row" else [body]
-                self.out.extend(_wrap(cell, opener, closer) for cell in cells)
-                self.line_start = False
+    def marked(self, old: str, new: str, change: int | None, lead: str) -> None:
+        """Text kept as it is, or marked as inserted, deleted or substituted: exactly, so that
+        accepting every mark gives TO and rejecting every mark gives FROM. The comment goes
+        before a mark's trailing line breaks, which get a mark of their own."""
+        if old != new and (not old or not new) and change is not None:
+            text = old or new
+            core = text.rstrip()
+            if core and "\n" in text[len(core) :]:
+                tail = text[len(core) :]
+                self.marked(core if old else "", "" if old else core, change, lead)
+                self.marked(tail if old else "", "" if old else tail, None, "")
+                return
+        if old == new:
+            if old:
+                self.out.append(escape_critic(old))
+        elif not old:
+            self.out.append(f"{{++{escape_critic(new)}++}}")
+        elif not new:
+            self.out.append(f"{{--{escape_critic(old)}--}}")
+        else:
+            self.out.append(f"{{~~{escape_critic(old)}~>{escape_critic(new)}~~}}")
+        if change is not None:
+            self.comment(change, lead)
 
     def comment(self, change_id: int | None, lead: str) -> None:
         if change_id is None:
@@ -143,33 +170,4 @@ class _Block:
         change = self.result.change(change_id)
         notes = [credit_line(self.config, self.result.credits[key]) for key in change.credits]
         body = " / ".join([lead, *notes] if lead else notes) or "no commit found"
-        text = f"{{>>[{change_id}] {escape_critic(body)}<<}}"
-        self.insert_before_trailing_space(text)
-
-    def insert_before_trailing_space(self, text: str) -> None:
-        joined = "".join(self.out)
-        stripped = joined.rstrip()
-        self.out = [stripped, text, joined[len(stripped) :]]
-
-    def finish(self) -> None:
-        if self.out and not "".join(self.out).endswith("\n"):
-            self.out.append("\n")
-
-
-def _wrap(text: str, opener: str, closer: str) -> str:
-    """`text` inside a mark, with its outer whitespace (and table pipes) left outside."""
-    if not text.strip() or text == "|":
-        return text
-    core = text.strip()
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()) :]
-    return f"{lead}{opener}{escape_critic(core)}{closer}{trail}"
-
-
-def _line_prefix(line: str) -> str:
-    match = _PREFIX.match(line)
-    return match.group() if match else ""
-
-
-def _single_line(text: str) -> bool:
-    return "\n" not in text
+        self.out.append(f"{{>>[{change_id}] {escape_critic(body)}<<}}")

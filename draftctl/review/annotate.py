@@ -68,6 +68,7 @@ class Piece:
     text: str
     change: int | None = None
     credit: str | None = None
+    old: str | None = None  # an equal piece's FROM text when its layout differs (else None)
 
 
 @dataclass
@@ -186,7 +187,13 @@ def merged_pieces(pieces: list[Piece]) -> list[Piece]:
     for piece in pieces:
         last = out[-1] if out else None
         if last is not None and (last.op, last.change) == (piece.op, piece.change):
-            out[-1] = replace(last, text=last.text + piece.text)
+            old = None
+            if last.old is not None or piece.old is not None:
+                old = (last.text if last.old is None else last.old) + (
+                    piece.text if piece.old is None else piece.old
+                )
+            text = last.text + piece.text
+            out[-1] = replace(last, text=text, old=None if old == text else old)
         else:
             out.append(piece)
     return out
@@ -457,7 +464,7 @@ def _shown(pair: BlockPair, attributed: AttributedDiff) -> ShownBlock | None:
         return ShownBlock(
             block.kind, block.section, [Piece("equal", text)], block.level, "from", pair.change_id
         )
-    pieces = [p for seg in pair.segments for p in _pieces(seg, attributed) if p.text]
+    pieces = [p for seg in pair.segments for p in _pieces(seg, attributed) if p.text or p.old]
     if not pieces:
         return None
     moved = pair.op == "moved-to"
@@ -473,7 +480,7 @@ def _shown(pair: BlockPair, attributed: AttributedDiff) -> ShownBlock | None:
 
 def _pieces(seg: Segment, attributed: AttributedDiff) -> list[Piece]:
     if seg.op == "equal":
-        return [Piece("equal", seg.new)]
+        return [Piece("equal", seg.new, old=seg.old if seg.old != seg.new else None)]
     ids = attributed.credits.get(seg.change_id or 0) or []
     fallback = ids[-1] if ids else None
     return [
