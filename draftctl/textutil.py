@@ -1,10 +1,6 @@
-"""Small text helpers shared by the core: splitting lines byte-exactly and counting words."""
+"""Small text helpers shared by the core: splitting lines byte-exactly."""
 
 from __future__ import annotations
-
-import re
-
-WORD = re.compile(r"\w+")
 
 
 def split_lines(text: str) -> list[str]:
@@ -12,7 +8,3 @@ def split_lines(text: str) -> list[str]:
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     return [*lines, parts[-1]] if parts[-1] else lines
-
-
-def count_words(text: str) -> int:
-    return len(WORD.findall(text))

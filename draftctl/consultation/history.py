@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import Workspace
+from draftctl.engine.counts import text_counts
 from draftctl.git.repo import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
-from draftctl.textutil import count_words
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 _FORMAT = (
@@ -87,14 +87,51 @@ def _parse_header(chunk: str) -> tuple[CommitRecord, str]:
     return record, rest
 
 
-def _count_words(record: CommitRecord, patch: str) -> None:
+def _count_words(ws: Workspace, record: CommitRecord, patch: str) -> None:
     lines = patch.split("\n")
     named = (ln[6:] if ln.startswith("+++ b/") else ln[10:] for ln in lines if _names_file(ln))
     record.drafts = list(dict.fromkeys(name.strip() for name in named))
-    added = "\n".join(ln[1:] for ln in lines if ln[:1] == "+" and not ln.startswith("+++ "))
-    removed = "\n".join(ln[1:] for ln in lines if ln[:1] == "-" and not ln.startswith("--- "))
-    record.inserted_words = count_words(added)
-    record.deleted_words = count_words(removed)
+    parent = record.parents[0] if record.parents else None
+    record.inserted_words, record.deleted_words = counted(
+        ws, parent, record.commit, patch_files(patch)
+    )
+
+
+def patch_files(patch: str) -> list[tuple[str | None, str | None]]:
+    """(old path, new path) of every file a patch touches (None: added or deleted), read from
+    the headers only (a content line may look like a header)."""
+    files: list[list[str | None]] = []
+    header = False
+    for line in patch.split("\n"):
+        if line.startswith("diff --git "):
+            files.append([None, None])
+            header = True
+        elif line.startswith("@@"):
+            header = False
+        elif header and files:
+            for prefix, side in (
+                ("--- a/", 0),
+                ("rename from ", 0),
+                ("+++ b/", 1),
+                ("rename to ", 1),
+            ):
+                if line.startswith(prefix):
+                    files[-1][side] = line[len(prefix) :].strip()
+    return [(a, b) for a, b in files if a or b]
+
+
+def counted(
+    ws: Workspace, parent: str | None, commit: str, files: list[tuple[str | None, str | None]]
+) -> tuple[int, int]:
+    """Words a commit inserted and deleted in `files`, counted by the engine as `diff` counts
+    them (one count for every command)."""
+    inserted = deleted = 0
+    for old_path, new_path in files:
+        old = ws.text_at(parent, old_path) if parent and old_path else None
+        new = ws.text_at(commit, new_path) if new_path else None
+        ins, dele = text_counts(old or "", new or "")
+        inserted, deleted = inserted + ins, deleted + dele
+    return inserted, deleted
 
 
 def _names_file(line: str) -> bool:
@@ -133,7 +170,7 @@ def read_log(
     for chunk in out.split(_RECORD)[1:]:
         record, rest = _parse_header(chunk)
         if words:
-            _count_words(record, rest)
+            _count_words(ws, record, rest)
         else:
             record.drafts = [p for p in rest.split("\n") if p.strip()]
         records.append(record)

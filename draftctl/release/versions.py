@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from draftctl.consultation.history import read_log
+from draftctl.consultation.history import counted, patch_files, read_log
 from draftctl.consultation.workspace import Workspace
 from draftctl.git.trailers import parse_trailers
-from draftctl.textutil import count_words
 
 STATUSES = ("draft", "consultation", "submitted", "adopted", "rejected")
 OUTCOMES = ("adopted", "rejected")
@@ -228,13 +227,8 @@ class VersionEntry:
 
 def _net_words(ws: Workspace, old: str, new: str) -> tuple[int, int]:
     """Words inserted and deleted between two commits in the drafts (net, not per commit)."""
-    inserted = deleted = 0
-    for line in ws.repo.word_diff(old, new, f":(glob){ws.drafts_dir}/**/*.md").splitlines():
-        if line.startswith("+") and not line.startswith("+++ "):
-            inserted += count_words(line[1:])
-        elif line.startswith("-") and not line.startswith("--- "):
-            deleted += count_words(line[1:])
-    return inserted, deleted
+    patch = ws.repo.word_diff(old, new, f":(glob){ws.drafts_dir}/**/*.md")
+    return counted(ws, old, new, patch_files(patch))
 
 
 def describe_versions(ws: Workspace) -> list[VersionEntry]:

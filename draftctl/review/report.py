@@ -11,6 +11,7 @@ from draftctl.consultation.feedback import FeedbackItem, is_feedback_id, load_re
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.engine.counts import count_words
 from draftctl.errors import DraftctlError
 from draftctl.names import check_slug
 from draftctl.review.annotate import (
@@ -24,7 +25,6 @@ from draftctl.review.annotate import (
     apply_filters,
 )
 from draftctl.review.log import resolve_rev
-from draftctl.textutil import count_words
 
 UNATTRIBUTED = "unattributed"
 REDLINE_WORDS = 250  # longer redlines are cut in the report (the JSON keeps them whole)
