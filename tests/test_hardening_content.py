@@ -265,15 +265,15 @@ def _uncritic(text: str) -> str:
 
 
 def _check_critic(text: str, inserted: str = NEW_WORDS) -> None:
-    """Marks never span lines, and the only insertion is the text really inserted."""
+    """Hostile text never forms or breaks a mark, and the only insertion is the text really
+    inserted (marks may hold a line break: they carry exactly the text that changed)."""
     found = []
-    for line in text.splitlines():
-        for match in re.finditer(_CRITIC, line):
-            if match.group(1) is not None:
-                found.append(match.group(1))
-            assert match.group(2) is None and match.group(3) is None, match.group(0)
-        rest = re.sub(_CRITIC, "", line)
-        assert not re.search(r"\{(\+\+|--|~~|>>|==)|(\+\+|--|~~|<<|==)\}", rest), line
+    for match in re.finditer(_CRITIC, text, re.S):
+        if match.group(1) is not None:
+            found.append(match.group(1))
+        assert match.group(2) is None and match.group(3) is None, match.group(0)
+    rest = re.sub(_CRITIC, "", text, flags=re.S)
+    assert not re.search(r"\{(\+\+|--|~~|>>|==)|(\+\+|--|~~|<<|==)\}", rest), rest
     assert _uncritic(" ".join(found)).strip().startswith(inserted), found
 
 
