@@ -35,34 +35,42 @@ def console(stderr: bool = False) -> Console:
 
 
 def print_json(data: Any) -> None:
-    """One JSON document: indented for a person at a terminal, compact (and fast) when piped."""
+    """One JSON document: indented for a person at a terminal, compact (and fast) when piped.
+    JSON escapes C0 controls itself; DEL and C1 controls (U+009B is a CSI) are escaped too."""
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=indent, ensure_ascii=False).translate(_JSON_CONTROLS)
+    sys.stdout.write(text + "\n")
+
+
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 def notice(message: str) -> None:
-    """A short message on stderr, e.g. what a command just did."""
-    console(stderr=True).print(message)
+    """A short message on stderr, e.g. what a command just did; never read as markup, and
+    control characters in the names it quotes are shown as symbols."""
+    from rich.text import Text
+
+    from draftctl.textutil import visible
+
+    console(stderr=True).print(Text(visible(message)))
 
 
 def error(message: str, hint: str = "") -> None:
     """The one place errors are printed: `error: …` then `hint: …`."""
+    from draftctl.textutil import markup_safe as safe
+
     err = console(stderr=True)
-    err.print(f"[bold red]error:[/] {_escape(message)}")
+    err.print(f"[bold red]error:[/] {safe(message, one_line=False)}")
     if hint:
-        err.print(f"[dim]hint:[/] {_escape(hint)}")
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+        err.print(f"[dim]hint:[/] {safe(hint, one_line=False)}")
 
 
 def write_result(text: str, target: str | None) -> None:
     """Print `text`, or write it atomically to the file `target`."""
     if target is None or target == "-":
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        from draftctl.textutil import visible
+
+        sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
         return
     from pathlib import Path
 

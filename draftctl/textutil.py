@@ -1,6 +1,13 @@
-"""Small text helpers shared by the core: splitting lines byte-exactly."""
+"""Small text helpers shared by the core: splitting lines byte-exactly, showing controls."""
 
 from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL and the C1 controls (U+009B is a one-byte CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same, with tab, newline and the Unicode line and paragraph separators: one line stays one.
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -8,3 +15,29 @@ def split_lines(text: str) -> list[str]:
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     return [*lines, parts[-1]] if parts[-1] else lines
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with control characters (escape sequences, bells…) shown as harmless symbols
+    (ESC as ␛), so stored text can never drive the reader's terminal. With `one_line`, tabs
+    and line breaks become symbols too, so a value stays on its own line of a listing."""
+    pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
+    return pattern.sub(_picture, text)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\u21b5" if code in (0x2028, 0x2029) else "\ufffd"
+
+
+def markup_safe(text: str, *, one_line: bool = True) -> str:
+    """A stored value made safe inside a rich markup string: controls shown as symbols and
+    `[…]` escaped, so "See annex [a] and [b]" prints as written. Where a renderable will do,
+    prefer `rich.text.Text(visible(value))`, which is never read as markup."""
+    from rich.markup import escape
+
+    return escape(visible(text, one_line=one_line))

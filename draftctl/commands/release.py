@@ -106,6 +106,8 @@ def _version_lines(entry: VersionEntry) -> list[Text]:
     """One version as a short block: name and state, then meeting, words and rounds."""
     from rich.text import Text
 
+    from draftctl.textutil import visible
+
     version = entry.version
     head = Text(version.name, style="bold")
     head.append(f"  {version.status or '—'}")
@@ -117,7 +119,7 @@ def _version_lines(entry: VersionEntry) -> list[Text]:
     since = f" since {entry.previous}" if entry.previous else ""
     lines = [head]
     if version.meeting:
-        lines.append(Text(f"  meeting  {version.meeting}"))
+        lines.append(Text(f"  meeting  {visible(version.meeting, one_line=True)}"))
     lines.append(Text(f"  words    +{entry.inserted_words} −{entry.deleted_words}{since}"))
     lines.append(Text(f"  rounds   {', '.join(entry.rounds) or '—'}"))
     return lines
@@ -150,6 +152,8 @@ def verify(
 def _print_verdict(report: Verification) -> None:
     import sys
 
+    from draftctl.textutil import visible
+
     marks = {True: "ok  ", False: "FAIL", None: "--  "}
     lines = [f"version {report.name}"]
     lines += [f"  {marks[c.ok]}  {c.what}: {c.detail}" for c in report.checks]
@@ -157,7 +161,7 @@ def _print_verdict(report: Verification) -> None:
         lines.append(f"verified: {report.name} is exactly what was tagged")
     else:
         lines.append(f"NOT VERIFIED: {report.name} does not match what was tagged")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(visible("\n".join(lines) + "\n"))
 
 
 def export(

@@ -54,7 +54,7 @@ def _print_blame(lines: list[BlameBlock]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from draftctl.render.terminal import visible
+    from draftctl.textutil import visible
 
     table = Table(box=box.MINIMAL, show_header=False, show_edge=False, padding=(0, 1))
     table.add_column(width=24, overflow="fold")
@@ -98,11 +98,14 @@ def _print_commits(records: list[CommitRecord]) -> None:
     if not records:
         output.notice("every commit that changes a draft has a round")
         return
+    from draftctl.render.tables import cell
+
     table = _table(
         f"{len(records)} commit(s) without a round", "date", "commit", "author", "change"
     )
     for record in records:
-        table.add_row(record.date[:10], record.commit[:10], record.author, record.subject)
+        row = (record.date[:10], record.commit[:10], record.author, record.subject)
+        table.add_row(*(cell(value) for value in row))
     output.console().print(table)
 
 
@@ -170,6 +173,8 @@ def feedback_add(
 def _print_feedback(items: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
+    from draftctl.render.tables import cell
+
     table = _table(f"Feedback ({len(items)})")
     table.add_column("id", no_wrap=True)
     for name in ("round", "from"):
@@ -181,9 +186,9 @@ def _print_feedback(items: list[dict[str, Any]]) -> None:
         style = "yellow" if item["status"] == "open" else ""
         table.add_row(
             Text(item["id"], style="bold"),
-            item["round"],
-            item["from"],
-            item["summary"],
+            cell(item["round"]),
+            cell(item["from"]),
+            cell(item["summary"]),
             Text(item["status"], style=style),
             ", ".join(c[:8] for c in item["commits"][:3]) or "—",
         )
@@ -287,6 +292,7 @@ def check(
     """
     from draftctl.consultation.check import CheckFailed, check_history
     from draftctl.consultation.check import install_hook as install
+    from draftctl.textutil import visible
 
     ws = workspace(ctx)
     if install_hook:
@@ -298,7 +304,8 @@ def check(
         output.print_json([f.as_json() for f in findings])
     for finding in [] if as_json else findings:
         problems = "; ".join(finding.problems)
-        typer.echo(f"{finding.commit[:10]}  {finding.date[:10]}  {finding.subject}: {problems}")
+        line = f"{finding.commit[:10]}  {finding.date[:10]}  {finding.subject}: {problems}"
+        typer.echo(visible(line, one_line=True))
     if findings:
         raise CheckFailed(f"{len(findings)} commit(s) changing drafts fail the check")
     output.notice("every commit changing a draft has a valid round")

@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from draftctl.consultation.config import Config
-from draftctl.render.terminal import visible
 from draftctl.review.annotate import AnnotatedDiff, round_title
+from draftctl.textutil import visible
 
 
 def _table(title: str, *first: str) -> Table:

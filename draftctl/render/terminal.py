@@ -23,6 +23,7 @@ from draftctl.review.annotate import (
     merged_pieces,
     side_label,
 )
+from draftctl.textutil import visible
 
 CONTEXT_WORDS = 8
 ELLIPSIS = "…"
@@ -60,20 +61,6 @@ def plain_text(items: Sequence[RenderableType], *, width: int = 100) -> str:
     for item in items:
         console.print(item)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """`text` with control characters (escape sequences, bells…) shown as harmless symbols,
-    so a draft can never drive the reader's terminal."""
-    return _CONTROL.sub(_picture, text)
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def _header(result: AnnotatedDiff) -> Text:
