@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.engine.counts import text_counts
+from draftctl.errors import GitError
 from draftctl.git.repo import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_FORMAT = (
-    _RECORD
-    + _FIELD.join(["%H", "%P", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)", "%N", "%b"])
-    + _FIELD
-)
+# Every field ends with NUL, which git's formatted fields cannot contain. Each commit starts with
+# NUL, a random mark and NUL: draft text (in a patch, past git's binary sniffing) may hold a NUL,
+# but never this run's mark, so no text can start a commit of its own.
+_FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]
+_HEADER = "".join(f"{code}%x00" for code in _FIELDS)
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass
@@ -78,13 +82,34 @@ def attribution_of(trailer_block: str, note: str) -> tuple[Attribution, bool]:
     return own, False
 
 
-def _parse_header(chunk: str) -> tuple[CommitRecord, str]:
-    parts = chunk.split(_FIELD)
-    sha, parents, name, email, date, subject, trailers, note = parts[:8]
-    rest = parts[9] if len(parts) > 9 else ""
-    attribution, noted = attribution_of(trailers, note)
-    record = CommitRecord(sha, parents.split(), name, email, date, subject, attribution, noted)
-    return record, rest
+def _records(out: str, mark: str, notes: dict[str, str]) -> Iterator[tuple[CommitRecord, str]]:
+    """Each commit of framed `git log` output with the text (patch or names) after it."""
+    chunks = out.split(f"\0{mark}\0")
+    if chunks[0].strip():
+        raise GitError("git log gave output draftctl cannot read", "run the command again")
+    for chunk in chunks[1:]:
+        parts = chunk.split("\0", len(_FIELDS))
+        if len(parts) <= len(_FIELDS):
+            raise GitError("git log gave output draftctl cannot read", "run the command again")
+        sha, parents, name, email, date, subject, trailers, rest = parts
+        if not _OID.fullmatch(sha) or not all(_OID.fullmatch(p) for p in parents.split()):
+            raise GitError(f"git log gave an unexpected commit id {sha[:50]!r}")
+        attribution, noted = attribution_of(trailers, notes.get(sha, ""))
+        record = CommitRecord(sha, parents.split(), name, email, date, subject, attribution, noted)
+        yield record, rest
+
+
+def read_notes(ws: Workspace) -> dict[str, str]:
+    """Commit → its note under refs/notes/draftctl, each read whole from its own blob."""
+    if ws.repo.ref_target(NOTES_REF) is None:
+        return {}
+    pairs = ws.repo.note_list(NOTES_REF)
+    blobs = ws.repo.stream_blobs([blob for blob, _ in pairs])
+    return {
+        commit: data.decode("utf-8", "replace")
+        for (_, commit), data in zip(pairs, blobs, strict=True)
+        if data is not None
+    }
 
 
 def _count_words(ws: Workspace, record: CommitRecord, patch: str) -> None:
@@ -150,7 +175,9 @@ def read_log(
     """Commits that touch `paths` (default: the drafts folder), newest first, in one git call."""
     if ws.repo.head() is None:
         return []
-    args = ["log", "--no-color", f"--notes={NOTES_REF}", f"--format={_FORMAT}"]
+    notes = read_notes(ws)
+    mark = secrets.token_hex(16)
+    args = ["log", "--no-color", "--no-notes", f"--format=%x00{mark}%x00{_HEADER}"]
     args += ["--first-parent"] if first_parent else []
     if words:
         args += [
@@ -167,8 +194,7 @@ def read_log(
     args += [*(revisions or ["HEAD"]), "--", *(paths or [f":(glob){ws.drafts_dir}/**/*.md"])]
     out = ws.repo.git(*args)
     records = []
-    for chunk in out.split(_RECORD)[1:]:
-        record, rest = _parse_header(chunk)
+    for record, rest in _records(out, mark, notes):
         if words:
             _count_words(ws, record, rest)
         else:

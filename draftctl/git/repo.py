@@ -435,6 +435,19 @@ class GitRepo:
         done = run_git(self.top, ["notes", f"--ref={ref}", "show", commit], check=False)
         return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
+    def note_list(self, ref: str = NOTES_REF) -> list[tuple[str, str]]:
+        """(note blob, annotated object) for every note under `ref`; refuses a damaged ref."""
+        done = run_git(self.top, ["notes", f"--ref={ref}", "list"], check=False)
+        if done.returncode != 0:
+            raise GitError(
+                f"{ref} cannot be read as git notes: "
+                f"{_first_line(done.stderr.decode('utf-8', 'replace'))}",
+                f"look at it with `git cat-file -t {ref}` (it must be a commit); if it holds no "
+                f"notes of yours, remove it with `git update-ref -d {ref}`",
+            )
+        pairs = [line.split() for line in done.stdout.decode().splitlines()]
+        return [(pair[0], pair[1]) for pair in pairs if len(pair) == 2]
+
     def write_note(
         self, commit: str, text: str, ref: str = NOTES_REF, identity: Identity | None = None
     ) -> None:
@@ -476,6 +489,9 @@ class GitRepo:
         """The contents of many `rev:path` objects (None when missing), in order, from one
         `cat-file --batch` fed by a thread; its roomy pipe lets git run a blob or two ahead."""
         import threading
+
+        if not specs:
+            return
 
         proc = subprocess.Popen(
             ["git", *SAFE, "cat-file", "--batch"],

@@ -7,6 +7,7 @@ message carries `Outcome-Of: NAME`; it belongs to that version and is never list
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from draftctl.consultation.history import counted, patch_files, read_log
@@ -25,22 +26,21 @@ NOTE = "Note"
 ALLOW_UNATTRIBUTED = "Allow-Unattributed"
 UNATTRIBUTED_COMMIT = "Unattributed-Commit"
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_FORMAT = (
-    _FIELD.join(
-        [
-            "%(refname)",
-            "%(objecttype)",
-            "%(objectname)",
-            "%(*objectname)",
-            "%(taggerdate:iso-strict)",
-            "%(contents:subject)",
-            "%(contents:body)",
-            "%(contents:signature)",
-            "%(*objecttype)",
-        ]
-    )
-    + _RECORD
+# NUL after every field (git's formatted fields cannot contain one) and a random mark before
+# each tag, so no tag message can start a record of its own, whatever it holds.
+_FORMAT = "".join(
+    f"{atom}%00"
+    for atom in [
+        "%(refname)",
+        "%(objecttype)",
+        "%(objectname)",
+        "%(*objectname)",
+        "%(taggerdate:iso-strict)",
+        "%(contents:subject)",
+        "%(contents:body)",
+        "%(contents:signature)",
+        "%(*objecttype)",
+    ]
 )
 
 
@@ -151,8 +151,10 @@ def message_trailers(subject: str, body: str) -> dict[str, list[str]]:
 
 
 def _parse(record: str) -> Version | Outcome | None:
-    parts = record.strip("\n").split(_FIELD)
-    if len(parts) < 9 or parts[1] != "tag" or parts[8] != "commit":
+    parts = record.split("\0")
+    if len(parts) != 10 or parts[1] != "tag" or parts[8] != "commit":
+        return None
+    if not parts[0].startswith("refs/tags/") or parts[9].strip():
         return None
     ref, _, tag_object, commit, date, subject, body, signature = parts[:8]
     trailers = message_trailers(subject, body)
@@ -168,10 +170,12 @@ def _parse(record: str) -> Version | Outcome | None:
 
 def read_tags(ws: Workspace) -> tuple[list[Version], list[Outcome]]:
     """Every version and every outcome tag, oldest first (by tagger date, then name)."""
+    mark = secrets.token_hex(16)
     out = ws.repo.git(
-        "for-each-ref", "--sort=refname", "--sort=taggerdate", f"--format={_FORMAT}", "refs/tags/"
-    )
-    found = [_parse(record) for record in out.split(_RECORD)]
+        "for-each-ref", "--sort=refname", "--sort=taggerdate",
+        f"--format=%00{mark}%00{_FORMAT}", "refs/tags/",
+    )  # fmt: skip
+    found = [_parse(record) for record in out.split(f"\0{mark}\0")[1:]]
     versions = [item for item in found if isinstance(item, Version)]
     outcomes = [item for item in found if isinstance(item, Outcome)]
     return versions, outcomes
