@@ -440,7 +440,8 @@ def _ssh_signing(repo: Path) -> Path:
     allowed.write_text(f'writer@example.org namespaces="git" {public}\n')
     git(repo, "config", "gpg.format", "ssh")
     git(repo, "config", "user.signingkey", str(key))
-    git(repo, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    # Trust comes from the user's own settings: verify never reads the repository's.
+    git(repo, "config", "--global", "gpg.ssh.allowedSignersFile", str(allowed))
     return allowed
 
 
@@ -476,3 +477,44 @@ def test_signing_failure_is_one_clear_error(repo: Path) -> None:
     assert done.returncode == 1 and "error: git could not sign the tag" in done.stderr
     assert "Traceback" not in done.stderr
     assert snapshot(repo) == before
+
+
+def _hostile_signing_config(repo: Path) -> Path:
+    """Every signature program in .git/config is a trap that leaves a marker behind."""
+    marker = repo.parent / "planted-program-ran"
+    script = repo.parent / "planted"
+    script.write_text(f'#!/bin/sh\ntouch "{marker}"\nexit 0\n')
+    script.chmod(0o755)
+    for key in ("gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"):
+        git(repo, "config", key, str(script))
+    return marker
+
+
+def test_verify_never_runs_the_repositorys_gpg_program(repo: Path) -> None:
+    marker = _hostile_signing_config(repo)
+    Cli(repo)("tag", "v1")
+    raw = git(repo, "cat-file", "tag", "v1")
+    signature = "-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEE\n-----END PGP SIGNATURE-----\n"
+    signed = git(repo, "mktag", input=raw + signature).strip()
+    git(repo, "update-ref", "refs/tags/v1", signed)
+    done = run_main(repo, "verify", "v1")
+    assert not marker.exists()
+    assert done.returncode == 1
+    assert "FAIL  signature" in done.stdout and "never the repository's" in done.stdout
+    assert "error:" in done.stderr and "hint:" in done.stderr and "--global" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_verify_trusts_only_the_users_allowed_signers(repo: Path) -> None:
+    allowed = _ssh_signing(repo)
+    Cli(repo)("tag", "icm-2015", "--sign", "--status", "submitted")
+    git(repo, "config", "--global", "--unset", "gpg.ssh.allowedSignersFile")
+    git(repo, "config", "gpg.ssh.allowedSignersFile", str(allowed))  # the repository's word
+    marker = _hostile_signing_config(repo)
+    done = run_main(repo, "verify", "icm-2015")
+    assert done.returncode == 1 and "FAIL  signature" in done.stdout, done.stdout
+    assert not marker.exists()
+    git(repo, "config", "--global", "gpg.ssh.allowedSignersFile", str(allowed))
+    done = run_main(repo, "verify", "icm-2015")
+    assert done.returncode == 0 and "ok    signature: good" in done.stdout, done.stdout
+    assert not marker.exists()

@@ -146,7 +146,16 @@ def verify(
         _print_verdict(report)
     if not report.ok:
         first = report.failures()[0]
-        raise VerificationFailed(f"{name} failed verification: {first.what}: {first.detail}")
+        message = f"{name} failed verification: {first.what}: {first.detail}"
+        if first.what.endswith("signature"):
+            raise VerificationFailed(message, SIGNATURE_HINT)
+        raise VerificationFailed(message)
+
+
+SIGNATURE_HINT = (
+    "draftctl verifies signatures only with your own git settings, never the repository's: "
+    "set gpg.program or gpg.ssh.allowedSignersFile with `git config --global`, then verify again"
+)
 
 
 def _print_verdict(report: Verification) -> None:

@@ -611,8 +611,26 @@ class GitRepo:
             shutil.rmtree(scratch, ignore_errors=True)
 
     def verify_tag_signature(self, oid: str) -> tuple[bool, str]:
-        """Run `git verify-tag` on a signed tag object: (good?, git's own words)."""
-        done = run_git(self.top, ["verify-tag", oid], check=False)
+        """`git verify-tag` on a signed tag object: (good?, git's own words).
+
+        The repository's own configuration is never read here: a `gpg.program` or
+        `gpg.ssh.allowedSignersFile` planted in .git/config could run a program or declare any
+        key trusted. git runs in an empty scratch repository (outside this one, so a read-only
+        repository works) that reads this object store, so only the user's global and system
+        settings choose the programs and the trusted keys.
+        """
+        import shutil
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="draftctl-verify-"))
+        try:
+            fmt = self.git("rev-parse", "--show-object-format").strip() or "sha1"
+            run_git(scratch, ["init", "--quiet", "--bare", f"--object-format={fmt}", "."])
+            objects = str(self.common_dir / "objects")
+            extra = {"GIT_DIR": str(scratch), "GIT_OBJECT_DIRECTORY": objects}
+            done = run_git(scratch, ["verify-tag", oid], env=extra, check=False)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         words = (done.stderr + done.stdout).decode("utf-8", "replace").strip()
         return done.returncode == 0, words
 

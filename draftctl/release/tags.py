@@ -459,6 +459,12 @@ def load_tag(ws: Workspace, name: str) -> tuple[str, TagObject] | str:
     return oid, tag
 
 
+SIGNATURE_SETTINGS = (
+    "checked with the programs and trusted keys of your own git settings "
+    "(`git config --global`), never the repository's"
+)
+
+
 def _check_signature(
     ws: Workspace, oid: str, tag: TagObject, report: Verification, label: str = "signature"
 ) -> None:
@@ -468,6 +474,8 @@ def _check_signature(
         return
     good, words = ws.repo.verify_tag_signature(oid)
     summary = " ".join(words.split())[:300] or "no output from git"
+    if not good:
+        summary += f" ({SIGNATURE_SETTINGS})"
     report.add(label, good, ("good: " if good else "BAD or unverifiable: ") + summary)
 
 
