@@ -68,9 +68,12 @@ def error(message: str, hint: str = "") -> None:
 def write_result(text: str, target: str | None) -> None:
     """Print `text`, or write it atomically to the file `target`."""
     if target is None or target == "-":
-        from draftctl.textutil import visible
+        text = text if text.endswith("\n") else text + "\n"
+        if sys.stdout.isatty():  # a file or pipe gets the exact text; a terminal, no controls
+            from draftctl.textutil import visible
 
-        sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
+            text = visible(text)
+        sys.stdout.write(text)
         return
     from pathlib import Path
 

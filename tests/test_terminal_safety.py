@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,7 +70,6 @@ LISTINGS = [
     ("feedback", "list"),
     ("attribute", "--list"),
     ("status",),
-    ("report",),
     ("blame",),
     ("versions",),
     ("diff", "v1", "--stat"),
@@ -105,3 +108,39 @@ def test_notices_quote_names_as_written(drafts_repo: Path) -> None:
     done = run_main(drafts_repo, "stakeholder", "add", "unw", "--name", "UN [bold]Women[/]")
     assert done.returncode == 0, done.stderr
     assert "UN [bold]Women[/]" in done.stderr
+
+
+def run_tty(repo: Path, *args: str) -> tuple[int, str]:
+    """Run draftctl with its stdout on a pseudo-terminal, as a person at a terminal would."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "draftctl", "--repo", str(repo), *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    stderr = proc.stderr.read() if proc.stderr else b""
+    code = proc.wait()
+    return code, (b"".join(chunks) + stderr).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("args", [("report",), ("diff", "v1", "--format", "markdown")])
+def test_documents_printed_to_a_terminal_show_controls_as_symbols(
+    hostile: Path, args: tuple[str, ...]
+) -> None:
+    code, shown = run_tty(hostile, *args)
+    assert code == 0, shown
+    assert "\x1b]0;owned" not in shown and "\x07" not in shown
+    assert "\u241b]0;owned" in shown
+    piped = run_main(hostile, *args)
+    assert piped.returncode == 0 and "\x1b]0;owned" in piped.stdout  # a file gets exact text
