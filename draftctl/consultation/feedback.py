@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.config import _quote as toml_string
+from draftctl.consultation.tomledit import dump, iso_day, new_document, parse_document, set_values
 from draftctl.consultation.workspace import Workspace, atomic_write, decode_draft
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
 from draftctl.git.repo import Identity
@@ -187,16 +190,53 @@ def load_register(ws: Workspace) -> Register:
 # -- changing it -----------------------------------------------------------------------
 
 
-def _commit_register(
-    ws: Workspace, items: dict[str, FeedbackItem], subject: str, action: str, who: Identity | None
-) -> None:
-    """Commit the register, then write it to disk (the caller holds the write lock)."""
-    data = render_register(items).encode("utf-8")
-    message = format_message(subject, Attribution(action=action))
-    # NothingToCommit: an interrupted earlier run committed it; just bring the file up to date.
-    with suppress(NothingToCommit):
-        ws.repo.commit_files({FEEDBACK_FILE: data}, message, identity=who)
-    atomic_write(ws.top / FEEDBACK_FILE, data)
+_HEADER = (
+    "draftctl feedback register: what stakeholders said in each round, and the response.",
+    "Edit with `draftctl feedback add` and `draftctl feedback respond`; plain TOML.",
+)
+
+
+def _edit_register(
+    ws: Workspace,
+    action: str,
+    who: Identity | None,
+    change: Callable[[Register, Any], tuple[FeedbackItem, str]],
+) -> FeedbackItem:
+    """Read feedback.toml inside the write lock, let `change` edit the document in place (so
+    hand-written comments and keys stay), then commit the new text and write it to disk."""
+    ws.repo.check_writable()
+    with ws.repo.write_lock():
+        data = ws.worktree_bytes(FEEDBACK_FILE)
+        text = None if data is None else decode_draft(data, FEEDBACK_FILE)
+        if text is None:
+            register, doc = Register({}, exists=False), new_document(*_HEADER)
+        else:
+            register = Register(parse_register(text))
+            doc = parse_document(text, FEEDBACK_FILE, _FIX_HINT)
+        item, subject = change(register, doc)
+        new_text = dump(doc)
+        parse_register(new_text)
+        out = new_text.encode("utf-8")
+        message = format_message(subject, Attribution(action=action))
+        # NothingToCommit: an interrupted earlier run committed it; just bring the file up to date.
+        with suppress(NothingToCommit):
+            ws.repo.commit_files({FEEDBACK_FILE: out}, message, identity=who)
+        atomic_write(ws.top / FEEDBACK_FILE, out)
+    return item
+
+
+def _put_item(doc: Any, item: FeedbackItem) -> None:
+    values = {
+        "round": item.round,
+        "from": item.source,
+        "summary": item.summary,
+        "ref": item.ref,
+        "received": iso_day(item.received),
+        "status": item.status,
+        "response": item.response,
+        "responded": iso_day(item.responded),
+    }
+    set_values(doc, "feedback", item.id, values)
 
 
 def _today(identity: Identity | None) -> str:
@@ -236,20 +276,19 @@ def add_feedback(
 ) -> FeedbackItem:
     """Record a piece of feedback under the next free id and commit the register."""
     _check_new(ws.config, round_id, source, summary, ref)
-    ws.repo.check_writable()
-    with ws.repo.write_lock():
-        items = dict(load_register(ws).items)
+
+    def change(register: Register, doc: Any) -> tuple[FeedbackItem, str]:
         day = _today(identity)
-        item = FeedbackItem(_next_id(items), round_id, source, summary.strip(), ref, day)
+        item = FeedbackItem(_next_id(register.items), round_id, source, summary.strip(), ref, day)
         if expected_id and expected_id != item.id:
             raise DraftctlError(
                 f"feedback would be recorded as {item.id}, not {expected_id}",
                 f"check {FEEDBACK_FILE}: ids are given in order",
             )
-        items[item.id] = item
-        subject = f"Record feedback {item.id} from {source} ({round_id})"
-        _commit_register(ws, items, subject, "feedback-add", identity)
-    return item
+        _put_item(doc, item)
+        return item, f"Record feedback {item.id} from {source} ({round_id})"
+
+    return _edit_register(ws, "feedback-add", identity, change)
 
 
 def add_feedback_items(
@@ -289,17 +328,16 @@ def respond_feedback(
             f"unknown feedback status {status!r}", f"use one of: {', '.join(STATUSES)}"
         )
     check_text(response, "response")
-    ws.repo.check_writable()
-    with ws.repo.write_lock():
-        register = load_register(ws)
+
+    def change(register: Register, doc: Any) -> tuple[FeedbackItem, str]:
         current = register.get(item_id)
         item = replace(
             current, status=status, response=response.strip(), responded=_today(identity)
         )
-        items = {**register.items, item.id: item}
-        subject = f"Respond to feedback {item.id}: {status}"
-        _commit_register(ws, items, subject, "feedback-respond", identity)
-    return item
+        _put_item(doc, item)
+        return item, f"Respond to feedback {item.id}: {status}"
+
+    return _edit_register(ws, "feedback-respond", identity, change)
 
 
 # -- reading it ------------------------------------------------------------------------

@@ -70,13 +70,12 @@ class Replay:
     def do_init(self, step: Step) -> None:
         who = self.identity(step)
         self.ws = init_repository(self.target, self.sample["sample"]["name"], who)
-        config = self.ws.config
-        for item in self.sample["stakeholders"]:
-            config = config.with_stakeholder(
-                Stakeholder(item["id"], item["name"], item.get("kind"))
-            )
-        subject = f"Register {len(self.sample['stakeholders'])} stakeholders"
-        registry.commit_registry(self.ws, config, subject, "stakeholder-add", who)
+        people = [
+            Stakeholder(item["id"], item["name"], item.get("kind"))
+            for item in self.sample["stakeholders"]
+        ]
+        subject = f"Register {len(people)} stakeholders"
+        registry.add_stakeholders(self.ws, people, subject, who)
 
     def do_round_add(self, step: Step) -> None:
         item = self.rounds[step["round"]]
