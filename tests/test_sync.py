@@ -114,7 +114,7 @@ def test_sync_refuses_a_diverged_branch(world: Path) -> None:
     before = snapshot(bob)
     result = Cli(bob)("sync", ok=False)
     assert "main and origin/main have diverged (1 commit(s) here, 1 there)" in result.err
-    assert "git pull --no-rebase origin main" in result.err
+    assert "pull --rebase --autostash origin main" in result.err
     assert snapshot(bob) == before
 
 

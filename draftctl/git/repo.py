@@ -29,6 +29,12 @@ SAFE = (
     "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "color.ui=false",
     "-c", "log.showSignature=false",  # else `git log` runs gpg.program on signed commits
 )  # fmt: skip
+_WITH_HOOKS = tuple(
+    part
+    for flag, value in zip(SAFE[::2], SAFE[1::2], strict=True)
+    if not value.startswith("core.hooksPath=")
+    for part in (flag, value)
+)
 _DUBIOUS = "dubious ownership"
 _NO_IDENTITY = "identity unknown"
 _LOCK_FILE = re.compile(r"Unable to create '([^']+\.lock)': ([^\n]*)")
@@ -64,11 +70,14 @@ def run_git(
     input: bytes | None = None,
     env: Mapping[str, str] | None = None,
     check: bool = True,
+    hooks: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run one git command with the safety settings; turn failure into a GitError."""
+    """Run one git command with the safety settings; turn failure into a GitError. With
+    `hooks` (only `sync`'s push), the repository's own hooks run as they would for git."""
+    settings = _WITH_HOOKS if hooks else SAFE
     try:
         done = subprocess.run(
-            ["git", *SAFE, *args],
+            ["git", *settings, *args],
             cwd=cwd,
             input=input,
             capture_output=True,
@@ -711,9 +720,13 @@ class GitRepo:
         self.git("update-ref", "-m", reason, ref, new)
 
     def push(self, remote: str, refspecs: list[str]) -> str:
-        """Push `refspecs` atomically, never forced; git's report on failure."""
+        """Push `refspecs` atomically, never forced, running the repository's hooks (the
+        pre-push check among them); git's report on failure."""
         done = run_git(
-            self.top, ["push", "--atomic", "--porcelain", "--", remote, *refspecs], check=False
+            self.top,
+            ["push", "--atomic", "--porcelain", "--", remote, *refspecs],
+            check=False,
+            hooks=True,
         )
         return (
             "" if done.returncode == 0 else (done.stdout + done.stderr).decode("utf-8", "replace")

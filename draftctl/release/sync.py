@@ -6,14 +6,16 @@ careless `git push --tags --force` could replace a version. `sync` does, in this
 1. Ask the remote what it has (`git ls-remote`) and fetch the objects only: no local ref moves
    until every check has passed.
 2. Refuse, with nothing changed, when a tag has different ids here and there (two people cut
-   the same version name), when the branch has diverged (no merge is ever made for you), when
-   the fast-forward would touch a file that has uncommitted changes here, or when the two
-   sides attach different notes to the same commit.
+   the same version name), when the remote's HEAD names another branch than the one this sync
+   would create there, when its notes are not draftctl notes, when the branch has diverged (no
+   merge is ever made for you: the hint rebases, carrying notes), when the commits to push fail
+   `draftctl check`, when the fast-forward would touch a file that has uncommitted changes
+   here, or when the two sides attach different notes to the same commit.
 3. Fast-forward the branch (`git merge --ff-only`, which also never overwrites local work),
    create the tags that are new (create-only), and bring the remote's notes in: create,
    fast-forward, or `git notes --ref=draftctl merge` from `refs/notes/remotes/<remote>/draftctl`.
-4. Push, in one atomic and never forced `git push`: the branch, every version and outcome tag
-   the remote lacks, and `refs/notes/draftctl`.
+4. Push, in one atomic and never forced `git push` that runs the repository's hooks: the
+   branch, every version and outcome tag the remote lacks, and `refs/notes/draftctl`.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError, GitError, RepositoryStateError
 from draftctl.git.repo import NOTES_REF, GitRepo
 from draftctl.names import ref_name_problem
+from draftctl.release.remote_checks import (
+    SyncRefused,
+    refuse_bad_notes,
+    refuse_failing_commits,
+    refuse_other_default,
+)
 from draftctl.release.versions import read_tags
 
 TAGS = "refs/tags/"
-
-
-class SyncRefused(DraftctlError):
-    """`sync` found something it must not settle by itself; nothing was changed."""
 
 
 @dataclass
@@ -100,7 +104,9 @@ def _branch_plan(repo: GitRepo, remote: str, branch: str, theirs: str | None) ->
         raise SyncRefused(
             f"{short} and {remote}/{short} have diverged ({mine} commit(s) here, {other} there); "
             "sync only fast-forwards",
-            f"merge them with `git pull --no-rebase {remote} {short}`, record the result, "
+            f"put your commits on top of {remote}'s with `{rebase_command(remote, short)}` "
+            "(no merge commit; late attributions follow the rebased commits; on a conflict, "
+            "fix the file, `git add` it and run `git rebase --continue`), "
             "then run `draftctl sync` again",
         )
     touched = set(repo.paths_between(ours, theirs)) if ours else set()
@@ -112,6 +118,11 @@ def _branch_plan(repo: GitRepo, remote: str, branch: str, theirs: str | None) ->
             "record your changes with `draftctl commit` first, then run `draftctl sync` again",
         )
     return repo.count_commits(f"{ours}..{theirs}") if ours else 1
+
+
+def rebase_command(remote: str, short: str) -> str:
+    """The command that replays local commits onto the remote's, carrying their notes along."""
+    return f"git -c notes.rewriteRef={NOTES_REF} pull --rebase --autostash {remote} {short}"
 
 
 def _notes_in(repo: GitRepo, notes: str) -> dict[str, str]:
@@ -202,8 +213,9 @@ def _push(repo: GitRepo, remote: str, specs: list[str]) -> list[str]:
     if failure:
         detail = " ".join(failure.split())[:300]
         raise GitError(
-            f"{remote} refused the push: {detail}",
-            "someone may have pushed meanwhile; run `draftctl sync` again",
+            f"the push to {remote} was refused: {detail}",
+            "if this repository's pre-push hook refused it, fix what it reports; if someone "
+            "pushed meanwhile, run `draftctl sync` again",
         )
     return [spec.split(":", 1)[0].removeprefix("refs/heads/").removeprefix(TAGS) for spec in specs]
 
@@ -232,8 +244,13 @@ def sync_remote(ws: Workspace, remote: str | None = None) -> SyncReport:
             if ref in (branch, NOTES_REF) or ref.startswith(TAGS)
         }
         _refuse_tag_clashes(repo, name, theirs)
+        refuse_other_default(repo, name, branch, advertised)
         _fetch(repo, name, {r: o for r, o in theirs.items() if not repo.has_object(o)})
+        if NOTES_REF in theirs:
+            refuse_bad_notes(repo, name, theirs[NOTES_REF])
         pull = _branch_plan(repo, name, branch, theirs.get(branch))
+        if not pull:
+            refuse_failing_commits(ws, name, branch, theirs.get(branch))
         notes_plan = _notes_plan(repo, name, theirs.get(NOTES_REF))
         if pull:
             _fast_forward(repo, theirs[branch])
