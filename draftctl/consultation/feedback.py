@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.config import _quote as toml_string
@@ -19,6 +19,7 @@ from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import FEEDBACK_ID, FEEDBACK_MAX, check_slug, check_text
 
+T = TypeVar("T")
 FEEDBACK_FILE = "feedback.toml"
 OPEN = "open"
 STATUSES = ("accepted", "partly", "declined", "noted")
@@ -200,8 +201,8 @@ def _edit_register(
     ws: Workspace,
     action: str,
     who: Identity | None,
-    change: Callable[[Register, Any], tuple[FeedbackItem, str]],
-) -> FeedbackItem:
+    change: Callable[[Register, Any], tuple[T, str]],
+) -> T:
     """Read feedback.toml inside the write lock, let `change` edit the document in place (so
     hand-written comments and keys stay), then commit the new text and write it to disk."""
     ws.repo.check_writable()
@@ -301,17 +302,19 @@ def add_feedback_items(
     """Record several (round, source, summary, ref) items in one register commit."""
     for round_id, source, summary, ref in entries:
         _check_new(ws.config, round_id, source, summary, ref)
-    ws.repo.check_writable()
-    with ws.repo.write_lock():
-        items = dict(load_register(ws).items)
+
+    def change(register: Register, doc: Any) -> tuple[list[FeedbackItem], str]:
+        items = dict(register.items)
         day = _today(identity)
         added = []
         for round_id, source, summary, ref in entries:
             item = FeedbackItem(_next_id(items), round_id, source, summary.strip(), ref, day)
             items[item.id] = item
+            _put_item(doc, item)
             added.append(item)
-        _commit_register(ws, items, subject, "feedback-add", identity)
-    return added
+        return added, subject
+
+    return _edit_register(ws, "feedback-add", identity, change)
 
 
 def respond_feedback(
