@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -176,7 +176,7 @@ def read_log(
     if ws.repo.head() is None:
         return []
     notes = read_notes(ws)
-    mark = secrets.token_hex(16)
+    mark = os.urandom(16).hex()
     args = ["log", "--no-color", "--no-notes", f"--format=%x00{mark}%x00{_HEADER}"]
     args += ["--first-parent"] if first_parent else []
     if words:

@@ -7,7 +7,7 @@ message carries `Outcome-Of: NAME`; it belongs to that version and is never list
 
 from __future__ import annotations
 
-import secrets
+import os
 from dataclasses import dataclass, field
 
 from draftctl.consultation.history import counted, patch_files, read_log
@@ -170,7 +170,7 @@ def _parse(record: str) -> Version | Outcome | None:
 
 def read_tags(ws: Workspace) -> tuple[list[Version], list[Outcome]]:
     """Every version and every outcome tag, oldest first (by tagger date, then name)."""
-    mark = secrets.token_hex(16)
+    mark = os.urandom(16).hex()
     out = ws.repo.git(
         "for-each-ref", "--sort=refname", "--sort=taggerdate",
         f"--format=%00{mark}%00{_FORMAT}", "refs/tags/",
