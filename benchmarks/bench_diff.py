@@ -41,7 +41,10 @@ def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
     best, peak = float("inf"), 0.0
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
+            [sys.executable, "-c", MEASURE, *command],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.split()
         if out[0] != "0":
@@ -60,10 +63,24 @@ def commit_text(repo: Path, text: str, message: str, stamp: int) -> None:
     (repo / "drafts" / "policy.md").write_text(text, encoding="utf-8")
     git(repo, "add", "drafts/policy.md")
     date = f"{stamp} +0000"
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin",
-           "HOME": str(repo.parent)}
-    git(repo, "-c", "user.name=Bench", "-c", "user.email=b@example.org", "commit", "-q",
-        "-m", message, env=env)
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(repo.parent),
+    }
+    git(
+        repo,
+        "-c",
+        "user.name=Bench",
+        "-c",
+        "user.email=b@example.org",
+        "commit",
+        "-q",
+        "-m",
+        message,
+        env=env,
+    )
 
 
 def new_repo(folder: Path) -> Path:
@@ -90,11 +107,22 @@ def bench_pair(label: str, runs: int) -> None:
         commit_text(repo, old, "old\n\nConsultation-Round: bench\n", 1_400_000_000)
         commit_text(repo, new, "new\n\nConsultation-Round: bench\n", 1_400_003_600)
         git_s, git_mb = measure(
-            ["git", "diff", "--word-diff=porcelain", "--diff-algorithm=histogram",
-             "HEAD~1", "HEAD"], repo, runs)
+            [
+                "git",
+                "diff",
+                "--word-diff=porcelain",
+                "--diff-algorithm=histogram",
+                "HEAD~1",
+                "HEAD",
+            ],
+            repo,
+            runs,
+        )
         ours_s, ours_mb = measure(
             [sys.executable, "-m", "draftctl", "diff", "HEAD~1", "HEAD", "--format", "json"],
-            repo, runs)
+            repo,
+            runs,
+        )
     print(f"two-version diff, {len(new.encode()) / 1e6:.2f} MB draft:")
     row("git diff --word-diff=porcelain --diff-algorithm=histogram", git_s, git_mb, None)
     row("draftctl diff --format json", ours_s, ours_mb, git_s)
@@ -110,12 +138,16 @@ def bench_history(steps: int, runs: int) -> None:
             message = f"Edit {number}\n\nConsultation-Round: bench\n"
             commit_text(repo, text, message, 1_400_000_000 + number * 3600)
         blame_s, blame_mb = measure(
-            ["git", "blame", "--porcelain", "start..HEAD", "--", "drafts/policy.md"], repo, runs)
+            ["git", "blame", "--porcelain", "start..HEAD", "--", "drafts/policy.md"], repo, runs
+        )
         diff_s, diff_mb = measure(
             [sys.executable, "-m", "draftctl", "diff", "start", "HEAD", "--format", "json"],
-            repo, runs)
+            repo,
+            runs,
+        )
         ours_blame = measure(
-            [sys.executable, "-m", "draftctl", "blame", "--at", "HEAD", "--json"], repo, runs)
+            [sys.executable, "-m", "draftctl", "blame", "--at", "HEAD", "--json"], repo, runs
+        )
     print(f"annotated history, {steps} commits on a {len(texts[-1].encode()) / 1e6:.2f} MB draft:")
     row("git blame --porcelain start..HEAD -- drafts/policy.md", blame_s, blame_mb, None)
     row("draftctl diff start HEAD --format json", diff_s, diff_mb, blame_s)

@@ -324,6 +324,33 @@ def test_golden(
     assert out == golden.read_text(encoding="utf-8")
 
 
+def test_golden_rationale_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One commit's rationale appears once per diff; later notes point back to it."""
+    _at(monkeypatch, 0)
+    Cli(tmp_path)("init", "once", "--name", "Once")
+    repo = tmp_path / "once"
+    cli = Cli(repo)
+    cli("stakeholder", "add", "who", "--name", "World Health Organization")
+    cli("round", "add", "evidence", "--title", "Evidence review", "--stakeholder", "who")
+    cli("round", "open", "evidence", "--on", "2015-01-01")
+    write(repo, BASE)
+    record(cli, "evidence", "Base text")
+    cli("tag", "v1", "-m", "First version")
+    _at(monkeypatch, 1)
+    edit(repo, "covers adults", "covers consenting adults")
+    edit(repo, "States should repeal", "States must repeal")
+    record(cli, "evidence", "Both", "who", why="WHO 2012 guidance asks for both.")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Cli(repo)("diff", "v1", "HEAD").out
+    golden = GOLDEN / "diff_rationale_once.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+    assert out.count("WHO 2012 guidance asks for both.") == 1
+    assert "rationale in note [1]" in out
+
+
 def test_show_a_commit_touching_two_drafts(drafts_repo: Path) -> None:
     cli = Cli(drafts_repo)
     cli("new", "annex", "--title", "Annex")

@@ -16,11 +16,14 @@ from rich.text import Text
 from draftctl.consultation.config import Config
 from draftctl.review.annotate import (
     AnnotatedDiff,
+    Credit,
     Piece,
     ShownBlock,
     credit_line,
     ends_change,
     merged_pieces,
+    people_names,
+    round_title,
     side_label,
 )
 from draftctl.textutil import visible
@@ -37,13 +40,14 @@ MARKER_STYLE = "bold cyan"
 def render_terminal(result: AnnotatedDiff, config: Config, *, plain: bool) -> list[RenderableType]:
     """Renderables for the whole diff; `plain` spells marks out for output without colour."""
     out: list[RenderableType] = [_header(result)]
+    told: dict[str, str] = {}
     for section, blocks in _groups(result.blocks):
         out.append(Text(""))
         heading = Text(visible(result.section_text(section)), style="bold")
         out.append(Rule(heading, align="left", style="dim"))
         for block in blocks:
             out += [Text(""), Padding(_block_text(block, result, plain), (0, 0, 0, 2))]
-        out += [Text(""), Padding(_notes(result, config, blocks), (0, 0, 0, 2), expand=False)]
+        out += [Text(""), Padding(_notes(result, config, blocks, told), (0, 0, 0, 2), expand=False)]
     if not result.changes:
         out.append(Text("No changes.", style="dim"))
     return out
@@ -177,9 +181,12 @@ def trim_context(words: str, position: str) -> str:
     return " ".join(parts[: keep + 1]) + f" {ELLIPSIS} " + " ".join(parts[-keep - 1 :])
 
 
-def _notes(result: AnnotatedDiff, config: Config, blocks: list[ShownBlock]) -> Table:
+def _notes(
+    result: AnnotatedDiff, config: Config, blocks: list[ShownBlock], told: dict[str, str]
+) -> Table:
     """The notes the section's markers point to, with a hanging indent; changes made by the
-    same commits share one note ([3,4,5])."""
+    same commits share one note ([3,4,5]). A commit's rationale is printed once per diff:
+    `told` maps each commit already explained to its note's label, which later notes cite."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style=MARKER_STYLE, no_wrap=True)
     table.add_column(style="dim")
@@ -189,8 +196,18 @@ def _notes(result: AnnotatedDiff, config: Config, blocks: list[ShownBlock]) -> T
     for keys, ids in shared.items():
         label = "[" + ",".join(str(i) for i in ids) + "]"
         for index, key in enumerate(keys):
-            line = Text(visible(credit_line(config, result.credits[key])))
+            line = Text(visible(_credit_text(config, result.credits[key], label, told)))
             table.add_row(Text(label if index == 0 else ""), line)
         if not keys:
             table.add_row(Text(label), Text("no commit found"))
     return table
+
+
+def _credit_text(config: Config, credit: Credit, label: str, told: dict[str, str]) -> str:
+    """The credit's line; its rationale in full the first time, then a pointer to that note."""
+    first = told.setdefault(credit.key, label) if credit.rationale else label
+    if first == label:
+        return credit_line(config, credit)
+    parts = [round_title(config, credit.round_key), *[", ".join(people_names(config, credit))]]
+    parts += [f"rationale in note {first}", credit.short, (credit.date or "")[:10]]
+    return " · ".join(p for p in parts if p)
