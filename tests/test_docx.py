@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -27,8 +28,8 @@ from tests.conftest import Cli
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-EVIDENCE = "Evidence review — World Health Organization, UNAIDS"
-NATIONAL = "Consultation by national offices — Sex worker-led groups"
+EVIDENCE = "Evidence review"
+NATIONAL = "Consultation by national offices"
 
 DRAFT = """# Policy on sex work
 
@@ -314,6 +315,34 @@ def test_redline_authors_are_rounds_and_dates_are_utc() -> None:
     assert settings.find("w:trackRevisions", NS) is not None
 
 
+def test_redline_author_is_the_round_title_only() -> None:
+    config = _config()
+    long_title = "A consultation round " + "with a very long title " * 5
+    item = config.rounds["evidence"]
+    config = replace(config, rounds={**config.rounds, "evidence": replace(item, title=long_title)})
+    root = _xml(render_docx(_diff(), config))
+    authors = {_attr(m, "author") for m in root.iter(f"{{{W}}}ins", f"{{{W}}}del")}
+    assert NATIONAL in authors
+    assert all(len(a) <= 60 for a in authors), authors
+    assert not any("Sex worker-led groups" in a or "UNAIDS" in a for a in authors)
+
+
+@pytest.mark.parametrize("language", ["en-GB", "fr-CA"])
+def test_word_documents_carry_the_language_and_update_fields(language: str) -> None:
+    redline = render_docx(_diff(), replace(_config(), language=language))
+    copy = _clean_copy()
+    copy.page.language = language
+    for data in (redline, render_clean_docx(copy)):
+        styles = _xml(data, "word/styles.xml")
+        lang = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+        assert lang is not None and _attr(lang, "val") == language
+        settings = _xml(data, "word/settings.xml")
+        update = settings.find("w:updateFields", NS)
+        assert update is not None and _attr(update, "val") == "true"
+        names = [child.tag.split("}")[1] for child in settings]
+        assert names.index("updateFields") < names.index("compat"), "schema order"
+
+
 def test_redline_moves_are_paired_ranges() -> None:
     root = _xml(render_docx(_diff(), _config()))
     start_from = root.find(".//w:moveFromRangeStart", NS)
@@ -415,8 +444,9 @@ def test_diff_command_writes_the_redline(history: Path) -> None:
     data = target.read_bytes()
     root, comments = _xml(data), _xml(data, "word/comments.xml")
     authors = {_attr(m, "author") for m in root.iter(f"{{{W}}}ins", f"{{{W}}}del")}
-    assert authors == {"Evidence review — World Health Organization"}
-    assert "Rationale: WHO asked" in "".join(comments.itertext())
+    assert authors == {"Evidence review"}
+    said = "".join(comments.itertext())
+    assert "Rationale: WHO asked" in said and "Prompted by: World Health Organization" in said
     inserted = "".join("".join(m.itertext()) for m in root.iter(f"{{{W}}}ins"))
     assert "Say plainly" in inserted
 

@@ -122,6 +122,7 @@ def test_html_export_is_self_contained_printable_and_escaped(repo: Path) -> None
     assert '<a href="#who-it-covers">Who it covers</a>' in page
     assert "submitted — adopted on 2015-08-11" in page
     assert "draftctl verify icm-2015" in page
+    assert page.count('<html lang="en-GB">') == 1, "init writes en-GB; the page declares it"
 
 
 def test_export_of_a_commit_and_of_the_work_tree(repo: Path) -> None:

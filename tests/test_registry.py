@@ -152,7 +152,8 @@ def test_new_draft_is_committed_and_refuses_duplicates(cli: Cli, drafts_repo: Pa
 
 def test_round_method_and_language_survive_registry_changes(cli: Cli, drafts_repo: Path) -> None:
     config = drafts_repo / "draftctl.toml"
-    text = config.read_text().replace("[draftctl]\n", '[draftctl]\nlanguage = "en-GB"\n', 1)
+    text = config.read_text()  # init wrote `language = "en-GB"`
+    assert 'language = "en-GB"' in text
     text = text.replace(
         '[rounds.evidence]\ntitle = "Evidence review"\n',
         '[rounds.evidence]\ntitle = "Evidence review"\nmethod = "Written comments"\n',
@@ -164,3 +165,24 @@ def test_round_method_and_language_survive_registry_changes(cli: Cli, drafts_rep
     assert rounds[0]["method"] == "Written comments"
     after = config.read_text()
     assert 'language = "en-GB"' in after and 'method = "Written comments"' in after
+
+
+def test_language_defaults_to_british_english(tmp_path: Path) -> None:
+    from draftctl.consultation.config import parse_config
+
+    Cli(tmp_path)("init", "lang-repo")
+    text = (tmp_path / "lang-repo" / "draftctl.toml").read_text()
+    assert 'language = "en-GB"' in text
+    assert parse_config(text).lang == "en-GB"
+    older = text.replace('language = "en-GB"\n', "")
+    assert parse_config(older).language is None and parse_config(older).lang == "en-GB"
+    assert parse_config(text.replace("en-GB", "fr-CA")).lang == "fr-CA"
+
+
+def test_a_malformed_language_is_a_clear_error(drafts_repo: Path) -> None:
+    config = drafts_repo / "draftctl.toml"
+    config.write_text(config.read_text().replace('"en-GB"', '"en GB!"'))
+    result = Cli(drafts_repo)("round", "list", ok=False)
+    assert result.code == 1
+    assert result.err.startswith("error: draftctl.toml: language 'en GB!' is not a BCP 47")
+    assert "hint: " in result.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -11,6 +12,7 @@ from draftctl.names import check_date, check_slug, check_text
 
 CONFIG_FILE = "draftctl.toml"
 ROUND_STATES = ("planned", "open", "closed")
+DEFAULT_LANGUAGE = "en-GB"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Config:
     stakeholders: dict[str, Stakeholder] = field(default_factory=dict)
     language: str | None = None  # BCP 47 tag for HTML `lang` and Word documents
     word_authors: dict[str, str] = field(default_factory=dict)  # Word author → stakeholder
+
+    @property
+    def lang(self) -> str:
+        """The drafts' language as a BCP 47 tag (British English unless the file says)."""
+        return self.language or DEFAULT_LANGUAGE
 
     def round(self, round_id: str) -> Round:
         if round_id not in self.rounds:
@@ -144,7 +151,7 @@ def parse_config(text: str) -> Config:
         raise ConfigError(
             f"{CONFIG_FILE}: drafts folder {drafts!r} is not a folder of the repository"
         )
-    language = _opt(head.get("language"))
+    language = _language(head.get("language"))
     authors = {str(k): str(v) for k, v in _word_authors(data).items()}
     return Config(str(head.get("name", "")), drafts, rounds, stakeholders, language, authors)
 
@@ -157,6 +164,21 @@ def _word_authors(data: dict[str, object]) -> dict[str, object]:
             f'{CONFIG_FILE}: [word-authors] must map names to stakeholder ids, "Jane Doe" = "id"'
         )
     return table
+
+
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _language(value: object) -> str | None:
+    """The `language` key: a BCP 47 tag such as "en-GB", "fr" or "es-419"."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _BCP47.fullmatch(value):
+        raise ConfigError(
+            f"{CONFIG_FILE}: language {value!r} is not a BCP 47 language tag",
+            'write it like "en-GB", "fr" or "es-419"',
+        )
+    return value
 
 
 def _opt(value: object) -> str | None:

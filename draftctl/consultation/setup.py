@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from draftctl.consultation.config import CONFIG_FILE, Config, render_config
+from draftctl.consultation.config import CONFIG_FILE, DEFAULT_LANGUAGE, Config, render_config
 from draftctl.consultation.workspace import Workspace, atomic_write, open_workspace
 from draftctl.errors import AlreadyExists, DraftError, NotADraftsRepository
 from draftctl.git import repo as gitrepo
@@ -89,7 +89,7 @@ def _adopt(path: Path, name: str | None, identity: Identity | None) -> Workspace
         gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
         repo = gitrepo.discover(path)
     title = check_text(name or path.resolve().name, "repository name")
-    config = Config(name=title)
+    config = Config(name=title, language=DEFAULT_LANGUAGE)
     data = render_config(config).encode("utf-8")
     keep = b"Markdown drafts live in this folder.\n"
     with repo.write_lock():

@@ -43,6 +43,7 @@ class TitlePage:
     digest: str | None = None
     date: str | None = None
     signed: bool = False
+    language: str = "en-GB"
 
     def status_line(self) -> str:
         """`submitted — adopted on 2015-08-11`, or what the copy is when it is no version."""
@@ -182,7 +183,7 @@ def _page_for_version(page: TitlePage, version: Version, actual: str) -> None:
 
 def title_page(ws: Workspace, rev: str, path: str, title: str) -> TitlePage:
     """Everything the title page states, from the version tag when `rev` is a version."""
-    page = TitlePage(ws.config.name, title, path, rev)
+    page = TitlePage(ws.config.name, title, path, rev, language=ws.config.lang)
     if rev == WORKTREE:
         return page
     page.commit = resolve_rev(ws, rev, "export")

@@ -9,9 +9,10 @@ cached entries are filled in (Word refreshes page numbers on open).
 The redline (`render_docx`) shows the FROM → TO diff as genuine tracked changes: `w:ins` and
 `w:del` (with `w:delText`) for words, `w:moveFrom`/`w:moveTo` ranges for moved blocks, and an
 inserted or deleted paragraph mark when a whole block comes or goes. Every change's
-`w:author` is the consultation round's label ("Evidence review — WHO, UNAIDS") and `w:date`
-the commit's date in UTC, so Word's Review › Show Markup › People filters by round; the
-rationale, stakeholders and commit go in a Word comment anchored on the change.
+`w:author` is the consultation round's short title ("Evidence review") and `w:date` the
+commit's date in UTC, so Word's Review › Show Markup › People filters by round; the
+stakeholders, rationale and commit go in a Word comment anchored on the change. Both documents
+carry the repository's language (`w:lang`) and ask Word to update fields on open.
 """
 
 from __future__ import annotations
@@ -74,9 +75,14 @@ def xml_safe(text: str) -> str:
     )
 
 
-def new_document(title: str, subject: str, keywords: str = "") -> DocxDocument:
-    """A4 portrait, 25 mm margins, core properties set, no stray empty paragraph."""
+def new_document(
+    title: str, subject: str, keywords: str = "", language: str = "en-GB"
+) -> DocxDocument:
+    """A4 portrait, 25 mm margins, core properties and language set, fields updated on open,
+    no stray empty paragraph."""
     doc = Document()
+    set_language(doc, language)
+    update_fields_on_open(doc)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -89,6 +95,65 @@ def new_document(title: str, subject: str, keywords: str = "") -> DocxDocument:
     props.revision = 1
     doc.styles["Normal"].font.size = Pt(11)
     return doc
+
+
+def set_language(doc: DocxDocument, language: str) -> None:
+    """The document's language (BCP 47, e.g. en-GB) for Word's spelling and grammar: in the
+    default run properties every style inherits, and in the core properties."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _el("w:docDefaults")
+        doc.styles.element.insert(0, defaults)
+    holder = defaults.find(qn("w:rPrDefault"))
+    if holder is None:
+        holder = _el("w:rPrDefault")
+        defaults.insert(0, holder)
+    rpr = holder.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el("w:rPr")
+        holder.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(_el("w:lang", val=language, bidi=language))
+    doc.core_properties.language = language
+
+
+# Elements that follow w:updateFields in CT_Settings, in schema order.
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def update_fields_on_open(doc: DocxDocument) -> None:
+    """`w:updateFields`: Word refreshes the fields (the contents' page numbers) when opened."""
+    settings = doc.settings.element
+    mark = _el("w:updateFields", val="true")
+    for name in _AFTER_UPDATE_FIELDS:
+        later = settings.find(qn(f"w:{name}"))
+        if later is not None:
+            later.addprevious(mark)
+            return
+    settings.append(mark)
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
@@ -204,7 +269,9 @@ def add_hyperlink(paragraph: Paragraph, url: str) -> Any:
 def render_clean_docx(copy: CleanCopy) -> bytes:
     """The clean copy: title page, TOC field, then the text with Word's own styles."""
     page = copy.page
-    doc = new_document(page.title, f"Clean copy of {page.version or page.rev}", page.digest or "")
+    doc = new_document(
+        page.title, f"Clean copy of {page.version or page.rev}", page.digest or "", page.language
+    )
     doc.core_properties.comments = f"Content-Digest: {page.digest}" if page.digest else ""
     short = page.title if len(page.title) <= 60 else page.title[:57].rstrip() + "…"
     add_footer(doc, f"{page.version or page.rev} · {short}")
@@ -500,15 +567,16 @@ def word_date(iso: str | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+AUTHOR_LIMIT = 60
+
+
 def author_of(config: Config, credit: Credit | None) -> str:
-    """The tracked change's author: the round's label, or what kind of edit it is."""
+    """The tracked change's author as Word shows it: the round's short title only (or what
+    kind of edit it is); the stakeholders and rationale go in the change's comment."""
     from draftctl.review.annotate import round_title
 
-    if credit is None:
-        return round_title(config, "unattributed")
-    if credit.round and credit.commit:
-        return config.round_label(credit.round)
-    return round_title(config, credit.round_key)
+    title = round_title(config, credit.round_key if credit else "unattributed")
+    return title if len(title) <= AUTHOR_LIMIT else title[: AUTHOR_LIMIT - 1].rstrip() + "…"
 
 
 def _initials(author: str) -> str:
@@ -518,7 +586,7 @@ def _initials(author: str) -> str:
 def render_docx(result: AnnotatedDiff, config: Config) -> bytes:
     """The diff as a Word document of tracked changes (the TO text once all are accepted)."""
     title = f"Redline of {result.draft}: {result.from_rev} → {result.to_rev}"
-    doc = new_document(title, "Tracked changes by consultation round", result.draft)
+    doc = new_document(title, "Tracked changes by consultation round", result.draft, config.lang)
     add_footer(doc, f"{result.draft}: {result.from_rev} → {result.to_rev}")
     _redline_cover(doc, result, config)
     page_break(doc)

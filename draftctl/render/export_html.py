@@ -127,7 +127,8 @@ def render_clean_html(copy: CleanCopy) -> str:
     title = escape(f"{copy.page.title} — {copy.page.version or copy.page.rev}")
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<html lang="{escape(copy.page.language)}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="draftctl"><style>{_CSS}</style></head>'
         f'<body><div class="sheet">{_title_page(copy)}</div>'
