@@ -93,18 +93,18 @@ def test_round_checkbox_hides_and_shows_its_changes(page: Any) -> None:
     # r0 is the evidence round: it deleted "freely" (change 1) and inserted change 2
     assert shown(page, "del.r0") == [True]
     assert "underline" in styled(page, "ins.r0", "textDecorationLine")
-    assert shown(page, "#n2") == [True]
+    assert shown(page, ".note.r0") == [True, True]
     toggle(page, "r0")
     assert shown(page, "del.r0") == [False]
     assert styled(page, "ins.r0", "textDecorationLine") == "none"
     assert "A new paragraph." in page.find_element("css selector", "main").text
-    assert shown(page, "#n2") == [False]
-    assert shown(page, "#n1") == [True], "change 1 is also the field round's"
-    assert shown(page, "del.r1, ins.r1") == [True, True]
+    assert shown(page, ".note.r0") == [False, False]
+    assert all(shown(page, ".note.r1")), "change 1 also has the field round's note"
+    assert all(shown(page, "del.r1, ins.r1"))
     toggle(page, "r0")
     assert shown(page, "del.r0") == [True]
     assert "underline" in styled(page, "ins.r0", "textDecorationLine")
-    assert shown(page, "#n2") == [True]
+    assert shown(page, ".note.r0") == [True, True]
 
 
 def test_unticking_a_round_accepts_its_moves(page: Any) -> None:
@@ -113,9 +113,25 @@ def test_unticking_a_round_accepts_its_moves(page: Any) -> None:
     assert shown(page, ".move-from") == [False]
     assert shown(page, ".move-to") == [True]
     assert shown(page, ".movelabel") == [False, False]
-    assert shown(page, "#n1") == [True], "still credited to the evidence round"
+    assert shown(page, ".note.r0") == [True, True], "the evidence round's notes stay"
     toggle(page, "r1")
     assert shown(page, ".move-from") == [True]
+
+
+def test_note_markers_are_links_reached_by_keyboard(page: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    body = page.find_element(By.TAG_NAME, "body")
+    reached = []
+    for _ in range(40):
+        body.send_keys(Keys.TAB)
+        reached.append(page.execute_script("return document.activeElement.getAttribute('href')"))
+    assert "#note-1" in reached and "#ref-1" in reached
+    page.find_element(By.CSS_SELECTOR, 'a[href="#note-1"]').send_keys(Keys.ENTER)
+    assert page.execute_script("return location.hash") == "#note-1"
+    page.find_element(By.CSS_SELECTOR, '#note-1 a[href="#ref-1"]').send_keys(Keys.ENTER)
+    assert page.execute_script("return location.hash") == "#ref-1"
 
 
 def test_screenshot(page: Any) -> None:

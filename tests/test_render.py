@@ -240,7 +240,7 @@ class _Scripts(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(name)
-            if name in ("src", "href") and value:
+            if name in ("src", "href") and value and not value.startswith("#"):
                 self.external.append(value)
             if name == "id" and value:
                 self.ids.append(value)

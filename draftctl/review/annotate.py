@@ -151,6 +151,8 @@ class AnnotatedDiff:
     stats: Stats = field(default_factory=Stats)
     date: str = ""
     root: str | None = None
+    from_date: str = ""
+    to_date: str = ""
 
     def change(self, change_id: int) -> AnnotatedChange:
         return next(c for c in self.changes if c.id == change_id)
@@ -385,7 +387,10 @@ def annotate_range(
     attributed = attribute(from_text, steps, progress=progress)
     used = {k for ids in attributed.credits.values() for k in ids}
     credits = _credits(commit_metadata(ws, used, builder.known), used)
-    return build_result(path, frm, to, attributed, credits)
+    result = build_result(path, frm, to, attributed, credits)
+    result.from_date = ws.repo.commit_date(frm.commit) if frm.commit else ""
+    result.to_date = ws.repo.commit_date(to.commit) if to.commit else ""
+    return result
 
 
 def _credits(records: dict[str, CommitRecord], keys: Iterable[str]) -> dict[str, Credit]:
