@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,47 +9,21 @@ from typing import Any
 import pytest
 
 from draftctl.render.html import render_html
+from tests.browser_tools import chromium, needs_chromium
 from tests.test_render import CONFIG, sample
 
-CHROMIUM = Path("/usr/bin/chromium")
-DRIVER = Path("/usr/bin/chromedriver")
 EVIL = (
     ' <script>document.title="pwned"; window.pwned = 1;</script>'
     ' <img src="x" onerror="window.pwned = 2"> <b onmouseover="window.pwned = 3">x</b>'
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    with tempfile.TemporaryDirectory() as profile:
-        for flag in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--window-size=1280,1400",
-        ):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture
@@ -134,6 +107,6 @@ def test_note_markers_are_links_reached_by_keyboard(page: Any) -> None:
     assert page.execute_script("return location.hash") == "#ref-1"
 
 
-def test_screenshot(page: Any) -> None:
-    page.save_screenshot("/tmp/redline.png")
-    assert Path("/tmp/redline.png").stat().st_size > 10_000
+def test_screenshot(page: Any, tmp_path: Path) -> None:
+    page.save_screenshot(str(tmp_path / "redline.png"))
+    assert (tmp_path / "redline.png").stat().st_size > 10_000

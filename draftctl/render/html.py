@@ -197,11 +197,13 @@ class _Redline:
         )
         return (
             '<section class="summary" aria-labelledby="summary-title">'
-            '<h2 id="summary-title">Summary</h2><div class="tablewrap">'
+            '<h2 id="summary-title">Summary</h2>'
+            '<div class="tablewrap" role="region" tabindex="0" aria-label="Words per round">'
             '<table><caption>Words changed per round</caption><thead><tr><th scope="col">Round'
             '</th><th scope="col">Stakeholders</th><th scope="col" class="n">Changes</th>'
             '<th scope="col" class="n">Added</th><th scope="col" class="n">Removed</th></tr>'
-            f'</thead><tbody>{rows}</tbody></table></div><div class="tablewrap">'
+            f"</thead><tbody>{rows}</tbody></table></div>"
+            '<div class="tablewrap" role="region" tabindex="0" aria-label="Words per section">'
             '<table><caption>Words changed per section</caption><thead><tr><th scope="col">'
             'Section</th><th scope="col" class="n">Added</th><th scope="col" class="n">Removed'
             f"</th></tr></thead><tbody>{sections}</tbody></table></div></section>\n"

@@ -170,7 +170,8 @@ class Body:
         if first.block.kind not in GROUPED or first.block.kind == "row":
             aside = self.aside([n for item in group for n in item.notes])
         if first.block.kind == "row":
-            html = f'<div class="tablewrap">{html}</div>'
+            wrap = '<div class="tablewrap" role="region" tabindex="0" aria-label="Table">'
+            html = f"{wrap}{html}</div>"
         return f'<section class="{" ".join(classes)}"{rounds}>{aside}{html}</section>\n'
 
     def shifted(self, html: str) -> str:

@@ -193,6 +193,9 @@ li > .movelabel { display: inline; margin-right: .4rem; }
   .notes { float: none; width: auto; margin: .2rem 0 .8rem; padding: .4rem .6rem;
            background: var(--panel); border-radius: 3px; }
   .blk.move { margin-left: 0; }
+  .summary th { letter-spacing: 0; text-transform: none; font-size: .8rem; }
+  .summary th, .summary td { padding: .3rem .3rem; }
+  .doc th, .doc td { padding: .3rem .35rem; }
 }
 @media print {
   html, .page { background: none; }
