@@ -11,6 +11,7 @@ closed before and reopened after each tag, so marks never cross an element bound
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -171,7 +172,8 @@ def place(text: str, ranges: list[tuple[int, int]], at: int, back: bool) -> int 
 
 
 def _forward(text: str, ranges: list[tuple[int, int]], at: int) -> int | None:
-    for start, end in ranges:
+    for index in range(bisect_left(ranges, at, key=lambda span: span[1]), len(ranges)):
+        start, end = ranges[index]
         for spot in range(max(start, at), end + 1):
             if _allowed(text, spot):
                 return spot
@@ -179,7 +181,8 @@ def _forward(text: str, ranges: list[tuple[int, int]], at: int) -> int | None:
 
 
 def _backward(text: str, ranges: list[tuple[int, int]], at: int) -> int | None:
-    for start, end in reversed(ranges):
+    for index in range(bisect_right(ranges, at, key=lambda span: span[0]) - 1, -1, -1):
+        start, end = ranges[index]
         for spot in range(min(end, at), start - 1, -1):
             if _allowed(text, spot):
                 return spot
@@ -240,9 +243,11 @@ def _with_sentinels(source: Source, marks: list[Mark]) -> tuple[str, list[str]]:
         first, last = place(text, ranges, start, False), place(text, ranges, end, True)
         if first is not None and last is not None and first < last:
             events += [(first, 2, index, OPEN + code), (last, 0, index, CLOSE + code)]
-    for spot, _order, _index, code in sorted(events, reverse=True):
-        text = text[:spot] + code + text[spot:]
-    return text, lost
+    parts, done = [], 0
+    for spot, _order, _index, code in sorted(events):
+        parts += [text[done:spot], code]
+        done = spot
+    return "".join(parts) + text[done:], lost
 
 
 def _resolve(html: str, marks: list[Mark]) -> str:
