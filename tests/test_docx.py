@@ -523,3 +523,16 @@ def test_a_paragraph_wholly_in_emphasis_is_italic_without_its_markers() -> None:
     )
     (para,) = split_paragraphs(block)
     assert para.italic and [t for _, t in para.parts] == ["Draft ", "for decision", "."]
+
+
+def test_redline_cover_lists_rounds_apart_from_who_was_consulted() -> None:
+    root = _xml(render_docx(_diff(), _config()))
+    table = root.find(".//w:tbl", NS)
+    assert table is not None
+    rows = [
+        ["".join(c.itertext()) for c in row.findall("w:tc", NS)]
+        for row in table.findall("w:tr", NS)
+    ]
+    assert rows[0] == ["Round", "Consulted", "Added", "Removed"]
+    assert [row[0] for row in rows[1:]] == ["Evidence review", "Consultation by national offices"]
+    assert "UNAIDS" in rows[1][1]
