@@ -244,3 +244,22 @@ def test_round_colours_meet_wcag_aa_on_paper_and_on_their_tint() -> None:
     for colour in (*PALETTE, *SPECIAL.values()):
         for ground in ("#ffffff", "#fdfcf9", "#f6f3ec", tint(colour, 0.08)):
             assert _contrast(colour, ground) >= 4.5, (colour, ground)
+
+
+def test_adjacent_deletions_keep_the_space_between_them() -> None:
+    blocks = [
+        ShownBlock(
+            "paragraph",
+            RECS,
+            [
+                Piece("equal", "Campaign "),
+                Piece("delete", "for ", 1, A),
+                Piece("delete", "legislative change", 1, B),
+                Piece("equal", ".\n"),
+            ],
+        )
+    ]
+    changes = [AnnotatedChange(1, "delete", RECS, "for legislative change", "", [A, B])]
+    main = _main(render_html(_result(blocks, changes), CONFIG))
+    text = re.sub(r"<sup.*?</sup>", "", main)
+    assert re.search(r"for</del>\s+<del", text), text

@@ -102,7 +102,9 @@ class Body:
         note.ops.add(piece.op)
         tag = "ins" if piece.op == "insert" else "del"
         body = inline_html(piece.text)
-        return f'<{tag} class="{note.css}" data-rounds="{note.css}">{body}</{tag}>'
+        lead = " " if piece.text[:1].isspace() else ""
+        trail = " " if piece.text[-1:].isspace() else ""
+        return f'{lead}<{tag} class="{note.css}" data-rounds="{note.css}">{body}</{tag}>{trail}'
 
     def after(self, item: Shown, pieces: list[Piece], index: int, position: int) -> None:
         """The note marker after the last piece of a change and round in the block."""

@@ -21,7 +21,16 @@ Modules, by what they write: `document` (the package, settings, XML pieces), `st
 
 from draftctl.render.docx.clean import render_clean_docx
 from draftctl.render.docx.comments import word_date
+from draftctl.render.docx.document import add_hyperlink, new_document, to_bytes
 from draftctl.render.docx.paragraphs import split_paragraphs
 from draftctl.render.docx.redline import render_docx
 
-__all__ = ["render_clean_docx", "render_docx", "split_paragraphs", "word_date"]
+__all__ = [
+    "add_hyperlink",
+    "new_document",
+    "render_clean_docx",
+    "render_docx",
+    "split_paragraphs",
+    "to_bytes",
+    "word_date",
+]
