@@ -348,7 +348,35 @@ def lay_out(
     for change in changes:
         change.segments = members.get(change.id, [])
         change.kind = _kind(change)
-    return pairs, changes
+    return pairs, _without_empty(pairs, changes)
+
+
+def _without_empty(pairs: list[BlockPair], changes: list[Change]) -> list[Change]:
+    """Drop changes left with no edited text (a paragraph split by a blank line only moves
+    whitespace) and number the rest 1, 2, 3 … again, so every change shown has a credit."""
+    kept = [c for c in changes if c.kind == "move" or _has_edit(c)]
+    if len(kept) == len(changes):
+        return changes
+    renumber = {c.id: k for k, c in enumerate(kept, 1)}
+
+    def relabel(segments: list[Segment]) -> list[Segment]:
+        return [
+            s.labelled(renumber.get(s.change_id), s.commit) if s.change_id is not None else s
+            for s in segments
+        ]
+
+    for pair in pairs:
+        pair.segments = relabel(pair.segments)
+        if pair.change_id is not None:
+            pair.change_id = renumber.get(pair.change_id)
+    for change in kept:
+        change.id = renumber[change.id]
+        change.segments = relabel(change.segments)
+    return kept
+
+
+def _has_edit(change: Change) -> bool:
+    return any(s.change_id == change.id and s.op != "equal" for s in change.segments)
 
 
 def _ids(pair: BlockPair) -> set[int]:
