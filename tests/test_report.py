@@ -151,15 +151,18 @@ def test_you_said_we_did(history: dict[str, str], cli: Cli) -> None:
 
 def test_markdown_lists_feedback_with_and_without_change(history: dict[str, str], cli: Cli) -> None:
     text = cli("report", "--round", "evidence").out
-    assert text.startswith("# Consultation outcome report: Test policy\n")
-    assert "## Contents" in text and "(#round-evidence)" in text
-    assert "### You said, we did" in text and "| FB-0001 | World Health Organization |" in text
-    assert "### Feedback that led to no change" in text
-    no_change = text.split("### Feedback that led to no change")[1]
-    assert "**FB-0002**" in no_change and "The word is not used." in no_change
+    assert text.startswith("# Consultation response: Test policy\n")
+    assert "## Contents" in text and "(#said-evidence)" in text
+    assert "## 5 You said, we did" in text and "**World Health Organization:**" in text
+    said = text.split("## 5 You said, we did")[1].split("## 6 ")[0]
+    assert "Cite the WHO 2012 guidance on health services." in said
+    assert "**Accepted.** Cited in the health section. | Health |" in said
+    no_change = text.split("## 6 Points that led to no change")[1].split("## 7 ")[0]
+    assert "FB-0002" in no_change and "**Declined.** The word is not used." in no_change
     assert "<ins>, as WHO recommended in 2012</ins>" in text
     assert "<script>" not in text and "\\<script\\>" in text
-    assert "**Why:** WHO asked for its guidance to be cited." in text
+    assert "**Health.** WHO asked for its guidance to be cited." in text
+    assert "It led to two changes in four sections of the draft, adding 27 words" in text
 
 
 def test_html_is_self_contained_printable_and_escaped(
@@ -168,8 +171,8 @@ def test_html_is_self_contained_printable_and_escaped(
     target = tmp_path / "report.html"
     cli("report", "--format", "html", "-o", str(target))
     html = target.read_text()
-    assert "@page { size: A4" in html and '<nav><h2 id="contents">' in html
-    assert 'href="#round-evidence"' in html and 'id="round-evidence"' in html
+    assert "@page { size: A4" in html and '<h2 id="contents">Contents</h2>' in html
+    assert 'href="#changes-evidence"' in html and 'id="changes-evidence"' in html
     assert "<script" not in html and not re.search(r"(?:src|href)=\"(?:https?:)?//", html)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<ins>, as WHO recommended in 2012</ins>" in html

@@ -1,24 +1,18 @@
-"""The consultation outcome report as Markdown: contents, summary, then one part per round."""
+"""The consultation response as Markdown: the same sections as the HTML, as plain prose."""
 
 from __future__ import annotations
 
 import re
 
-from draftctl.render.report_html import marked
-from draftctl.review.annotate import Piece
-from draftctl.review.report import (
-    FeedbackOutcome,
-    Report,
-    ReportChange,
-    RoundReport,
-    change_groups,
-    paragraphs,
-    round_dates,
-    trimmed,
-)
+from draftctl.review.document import Document, Items, Node, Quote, Section, Table, Text
+from draftctl.review.excerpt import ExcerptBlock, Run
+from draftctl.review.prose import count
+from draftctl.review.report import Report
+from draftctl.review.response import build_document
 
 _SPACE = re.compile(r"\s+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+>=])")
 
 
 def flat(text: str) -> str:
@@ -31,155 +25,97 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat(text))
 
 
-def anchor(part: RoundReport) -> str:
-    return f"round-{part.round.id}"
-
-
-def redline(pieces: list[Piece]) -> str:
-    """The change as a quotation: deleted text in <del>, inserted text in <ins>."""
-    return "\n>\n".join(
-        "> " + "".join(marked(p) for p in paragraph).strip() for paragraph in paragraphs(pieces)
+def line_safe(text: str) -> str:
+    """Escaped text that cannot start a list, a quote or a heading underline."""
+    return _LINE_START.sub(
+        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else "\\" + m.group(3), text
     )
 
 
-def _summary(report: Report) -> list[str]:
-    lines = [
-        "## Summary",
-        "",
-        "| Round | Dates | Consulted | Changes | Words added | Words removed | Feedback "
-        "| Led to no change |",
-        "|---|---|---|--:|--:|--:|--:|--:|",
-    ]
-    for part in report.rounds:
-        lines.append(
-            f"| [{md(part.round.title)}](#{anchor(part)}) | {round_dates(part.round)} "
-            f"| {len(part.consulted)} | {len(part.changes)} | {part.inserted_words} "
-            f"| {part.deleted_words} | {len(part.feedback)} | {len(part.without_change)} |"
-        )
-    totals = report.totals
-    lines.append(
-        f"| **Total** | | | {totals['changes']} | {totals['inserted_words']} "
-        f"| {totals['deleted_words']} | {totals['feedback']} | {totals['no_change']} |"
-    )
-    return [*lines, ""]
+def run_md(run: Run, marked: bool = True) -> str:
+    text = md(run.text) if run.text.strip() else " "
+    lead = " " if run.text[:1].isspace() and text != " " else ""
+    tail = " " if run.text[-1:].isspace() and text != " " else ""
+    if run.op == "insert" and marked:
+        return f"{lead}<ins>{text}</ins>{tail}"
+    if run.op == "delete":
+        return f"{lead}<del>{text}</del>{tail}"
+    return f"{lead}{text}{tail}"
 
 
-def _facts(report: Report, part: RoundReport) -> list[str]:
-    first, last = part.dates
-    consulted = "; ".join(md(s.name) for s in part.consulted) or "no stakeholders recorded"
-    lines = [
-        f"- **Dates:** {round_dates(part.round)} ({part.round.state})"
-        + (f"; changes recorded {first} to {last}" if first else ""),
-        f"- **Consulted:** {consulted}",
-    ]
-    if part.prompted_by:
-        lines.append(
-            "- **Also prompted changes:** " + "; ".join(md(s.name) for s in part.prompted_by)
-        )
-    lines.append(
-        f"- **Changes:** {len(part.changes)} change(s), {part.inserted_words} words added and "
-        f"{part.deleted_words} removed, in {len(part.commits)} commit(s)"
-    )
-    if part.sections:
-        lines.append("- **Sections:** " + "; ".join(md(report.section(s)) for s in part.sections))
-    if part.frm.rev != "(none)":
-        frm = part.frm.commit[:10] if part.frm.commit else "the draft's creation"
-        to = part.to.commit[:10] if part.to.commit else part.to.rev
-        lines.append(f"- **Compared:** {frm} → {to}, counting only this round's changes")
-    return [*lines, ""]
+def block_md(block: ExcerptBlock, marked: bool = True) -> str:
+    """One extract block as plain prose: no heading, list or table syntax."""
+    cells = ["".join(run_md(r, marked) for r in cell).strip() for cell in block.cells]
+    text = "; ".join(c for c in cells if c)
+    if block.marker:
+        marker = "•" if block.marker == "•" else block.marker.replace(".", "\\.")
+        text = f"{marker} {text}"
+    return line_safe(text)
 
 
-def _group(report: Report, group: list[ReportChange]) -> list[str]:
-    """Changes made by the same commits: who and why once, then each change's redline."""
-    ids = [str(c.id) for c in group]
-    label = f"Change {ids[0]}" if len(ids) == 1 else "Changes " + ", ".join(ids)
-    lead = group[0]
-    people = list(dict.fromkeys(p for c in lead.credits for p in c.prompted_by))
-    names = ", ".join(md(report.person(p)) for p in people)
-    lines = [f"#### {label}" + (f": prompted by {names}" if names else ""), ""]
-    for credit in lead.credits:
-        bits = [credit.short, credit.date[:10] if credit.date else "", md(credit.subject)]
-        lines.append("*" + " · ".join(b for b in bits if b) + "*  ")
-    cited = list(dict.fromkeys(f for c in group for f in c.feedback))
-    if cited:
-        lines.append("*In response to " + ", ".join(cited) + "*  ")
-    lines.append("")
-    for rationale in lead.rationales:
-        lines += [f"**Why:** {md(rationale)}", ""]
-    for change in group:
-        lines += [f"*Change {change.id}, {md(report.where(change))}:*", ""]
-        text = redline(trimmed(change.redline))
-        lines += [text, ""] if text else []
+def quote_md(node: Quote) -> list[str]:
+    lines = [f"*{md(node.label)}*", ""] if node.label else []
+    marked = node.excerpt.kind != "new"
+    body = [block_md(b, marked) for b in node.excerpt.blocks]
+    more = node.excerpt.more_words
+    if more:
+        body.append(f"({md(count(more, 'further word'))} not shown.)")
+    lines += ["\n>\n".join(f"> {b}" for b in body), ""]
     return lines
 
 
-def _you_said(report: Report, part: RoundReport) -> list[str]:
-    lines = ["### You said, we did", ""]
-    if not part.feedback:
-        return [*lines, "No feedback was recorded for this round.", ""]
-    lines += [
-        "| Feedback | From | You said | Outcome | Our response | We did |",
-        "|---|---|---|---|---|---|",
+def text_md(node: Text) -> str:
+    lead = f"**{md(node.lead)}**" if node.lead else ""
+    text = md(node.text)
+    if node.style == "note":
+        text = f"*{text}*" if text else ""
+    return line_safe(" ".join(p for p in (lead, text) if p))
+
+
+def cell_md(parts: list[Text]) -> str:
+    return "<br>".join(text_md(p) for p in parts if p.lead or p.text) or " "
+
+
+def table_md(node: Table) -> list[str]:
+    align = ["--:" if i in node.numeric else "---" for i in range(len(node.head))]
+    lines = [
+        "| " + " | ".join(md(h) for h in node.head) + " |",
+        "|" + "|".join(align) + "|",
     ]
-    for item in part.feedback:
-        lines.append(
-            f"| {item.item.id} | {md(report.person(item.item.source))} | {md(item.item.summary)} "
-            f"| {item.item.status} | {md(item.item.response or 'no response yet')} "
-            f"| {_did(item)} |"
-        )
+    rows = [*node.rows, *([node.foot] if node.foot else [])]
+    lines += ["| " + " | ".join(cell_md(c) for c in row) + " |" for row in rows]
     return [*lines, ""]
 
 
-def _did(item: FeedbackOutcome) -> str:
-    if not item.led_to_change:
-        return "No change"
-    changes = ", ".join(f"change {c}" for c in item.changes)
-    commits = ", ".join(c.commit[:8] for c in item.commits)
-    return f"{changes} ({commits})" if changes else f"commits {commits}"
+def node_md(node: Node) -> list[str]:
+    if isinstance(node, Text):
+        return [text_md(node), ""]
+    if isinstance(node, Items):
+        return [*(f"- {text_md(i)}" for i in node.items), ""]
+    if isinstance(node, Table):
+        return table_md(node)
+    return quote_md(node)
 
 
-def _no_change(report: Report, part: RoundReport) -> list[str]:
-    lines = ["### Feedback that led to no change", ""]
-    if not part.feedback:
-        return []
-    if not part.without_change:
-        return [*lines, "Every piece of feedback in this round led to a change.", ""]
-    for item in part.without_change:
-        who = md(report.person(item.item.source))
-        lines.append(
-            f"- **{item.item.id}** ({who}, {item.item.status}): {md(item.item.summary)}  \n"
-            f"  *Response:* {md(item.item.response or 'no response yet')}"
-        )
-    return [*lines, ""]
+def section_md(section: Section, level: int = 2) -> list[str]:
+    lines = [f'<a id="{section.id}"></a>', "", f"{'#' * level} {md(section.heading)}", ""]
+    for node in section.body:
+        lines += node_md(node)
+    for child in section.children:
+        lines += section_md(child, level + 1)
+    return lines
 
 
-def _part(report: Report, index: int, part: RoundReport) -> list[str]:
-    lines = [f'<a id="{anchor(part)}"></a>', "", f"## {index}. {md(part.round.title)}", ""]
-    lines += _facts(report, part)
-    lines += ["### Changes", ""]
-    if not part.changes:
-        lines += ["This round led to no change in the draft.", ""]
-    for group in change_groups(part.changes):
-        lines += _group(report, group)
-    return lines + _you_said(report, part) + _no_change(report, part)
+def render_document_markdown(doc: Document) -> str:
+    lines = [f"# {md(doc.kicker)}: {md(doc.title)}", "", md(doc.meta), "", "## Contents", ""]
+    for depth, section in doc.contents():
+        lines.append(f"{'  ' * (depth - 1)}- [{md(section.heading)}](#{section.id})")
+    lines.append("")
+    for section in doc.sections:
+        lines += section_md(section)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_report_markdown(report: Report) -> str:
-    """The whole report as one Markdown document."""
-    lines = [
-        f"# Consultation outcome report: {md(report.title)}",
-        "",
-        f"{md(report.name)} · `{report.draft}` · {md(report.scope)} · generated {report.generated}",
-        "",
-        "## Contents",
-        "",
-        "- [Summary](#summary)",
-    ]
-    lines += [f"- [{md(p.round.title)}](#{anchor(p)})" for p in report.rounds]
-    lines.append("")
-    lines += _summary(report)
-    for index, part in enumerate(report.rounds, 1):
-        lines += _part(report, index, part)
-    if report.approximate:
-        lines += ["*Some comparisons ran out of time and are approximate.*", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """The report as a consultation response in one Markdown document."""
+    return render_document_markdown(build_document(report))

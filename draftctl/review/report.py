@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from draftctl.consultation.config import Round, Stakeholder
@@ -11,7 +10,6 @@ from draftctl.consultation.feedback import FeedbackItem, is_feedback_id, load_re
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace
-from draftctl.engine.counts import count_words
 from draftctl.errors import DraftctlError
 from draftctl.names import check_slug
 from draftctl.review.annotate import (
@@ -20,15 +18,17 @@ from draftctl.review.annotate import (
     Credit,
     Filters,
     Piece,
+    ShownBlock,
     Side,
     annotate_range,
     apply_filters,
 )
 from draftctl.review.log import resolve_rev
+from draftctl.review.response import response_json
+from draftctl.review.revisions import Revision, revision
+from draftctl.review.setting import Setting, build_setting
 
 UNATTRIBUTED = "unattributed"
-REDLINE_WORDS = 250  # longer redlines are cut in the report (the JSON keeps them whole)
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
 @dataclass
@@ -70,6 +70,7 @@ class FeedbackOutcome:
     item: FeedbackItem
     commits: list[CommitRecord]
     changes: list[int]
+    sections: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def led_to_change(self) -> bool:
@@ -80,6 +81,7 @@ class FeedbackOutcome:
             **self.item.as_json([c.commit for c in self.commits]),
             "changes": self.changes,
             "led_to_change": self.led_to_change,
+            "sections": [list(s) for s in self.sections],
         }
 
 
@@ -97,6 +99,7 @@ class RoundReport:
     deleted_words: int = 0
     feedback: list[FeedbackOutcome] = field(default_factory=list)
     prompted_by: list[Stakeholder] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
     @property
     def sections(self) -> list[tuple[str, ...]]:
@@ -130,6 +133,7 @@ class RoundReport:
             "changes": [c.as_json() for c in self.changes],
             "feedback": [f.as_json() for f in self.feedback],
             "no_change": [f.item.id for f in self.without_change],
+            "revisions": [r.as_json() for r in self.revisions],
         }
 
 
@@ -145,6 +149,7 @@ class Report:
     rounds: list[RoundReport]
     approximate: bool = False
     people: dict[str, str] = field(default_factory=dict)
+    setting: Setting = field(default_factory=Setting)
 
     def person(self, stakeholder_id: str) -> str:
         """A stakeholder's display name (the id when it is not registered)."""
@@ -185,68 +190,38 @@ class Report:
             "approximate": self.approximate,
             "totals": self.totals,
             "rounds": [r.as_json() for r in self.rounds],
+            **response_json(self),
         }
 
 
 # -- redlines ----------------------------------------------------------------------------------
 
 
-def redline_of(result: AnnotatedDiff, change: AnnotatedChange) -> list[Piece]:
+def blocks_of(
+    result: AnnotatedDiff, change: AnnotatedChange
+) -> list[tuple[ShownBlock, list[Piece]]]:
     """The blocks a change touches, with only its own edits marked (others read as done)."""
-    pieces: list[Piece] = []
+    out = []
     for block in result.blocks:
         if change.id not in block.change_ids() or block.move == "from":
             continue
-        if pieces:
-            pieces.append(Piece("equal", "\n\n"))
-        for piece in block.pieces:
-            if piece.change == change.id or block.change == change.id:
-                pieces.append(piece)
-            elif piece.op != "delete":
-                pieces.append(Piece("equal", piece.text))
-    return pieces
-
-
-def paragraphs(pieces: list[Piece]) -> list[list[Piece]]:
-    """A redline as paragraphs of marked runs, each run on one line (reflow is not shown)."""
-    out: list[list[Piece]] = [[]]
-    for piece in pieces:
-        for index, part in enumerate(_BLANK_LINE.split(piece.text)):
-            if index:
-                out.append([])
-            text = " ".join(part.split())
-            if text:
-                lead = " " if part[:1].isspace() and out[-1] else ""
-                tail = " " if part[-1:].isspace() else ""
-                out[-1].append(Piece(piece.op, lead + text + tail, piece.change, piece.credit))
-    return [p for p in out if p]
-
-
-def trimmed(pieces: list[Piece], limit: int = REDLINE_WORDS) -> list[Piece]:
-    """The redline cut after about `limit` words, saying how many more there are."""
-    total = sum(count_words(p.text) for p in pieces)
-    if total <= limit:
-        return pieces
-    out: list[Piece] = []
-    seen = 0
-    for piece in pieces:
-        words = count_words(piece.text)
-        if seen + words > limit:
-            cut = " ".join(piece.text.split()[: max(limit - seen, 0)])
-            out.append(Piece(piece.op, cut, piece.change, piece.credit))
-            break
-        out.append(piece)
-        seen += words
-    out.append(Piece("equal", f" … [{total - limit} more words: see `draftctl diff`]"))
+        pieces = [
+            p if p.change == change.id or block.change == change.id else Piece("equal", p.text)
+            for p in block.pieces
+            if p.change == change.id or block.change == change.id or p.op != "delete"
+        ]
+        out.append((block, pieces))
     return out
 
 
-def change_groups(changes: list[ReportChange]) -> list[list[ReportChange]]:
-    """Changes made by the same commits together, in order of their first change."""
-    groups: dict[tuple[str | None, ...], list[ReportChange]] = {}
-    for change in changes:
-        groups.setdefault(tuple(c.commit for c in change.credits), []).append(change)
-    return list(groups.values())
+def redline_of(result: AnnotatedDiff, change: AnnotatedChange) -> list[Piece]:
+    """A change's blocks as one run of pieces, blocks separated by a blank line."""
+    pieces: list[Piece] = []
+    for _, block_pieces in blocks_of(result, change):
+        if pieces:
+            pieces.append(Piece("equal", "\n\n"))
+        pieces += block_pieces
+    return pieces
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -310,8 +285,9 @@ class _Builder:
             part.changes = [self._change(filtered, c) for c in filtered.changes]
             part.inserted_words = filtered.stats.inserted_words
             part.deleted_words = filtered.stats.deleted_words
+            part.revisions = [revision(filtered, r) for r in commits]
         part.prompted_by = self._also_prompted(part)
-        part.feedback = self._outcomes(round_id, part.changes)
+        part.feedback = self._outcomes(round_id, part.changes, part.revisions)
         return part
 
     def _change(self, result: AnnotatedDiff, change: AnnotatedChange) -> ReportChange:
@@ -339,13 +315,20 @@ class _Builder:
             if p not in consulted
         ]
 
-    def _outcomes(self, round_id: str, changes: list[ReportChange]) -> list[FeedbackOutcome]:
+    def _outcomes(
+        self, round_id: str, changes: list[ReportChange], revisions: list[Revision]
+    ) -> list[FeedbackOutcome]:
+        """Each feedback item of the round, with the changes and sections its commits made."""
         out = []
         for item in self.register.items.values():
             if item.round != round_id:
                 continue
-            changed = [c.id for c in changes if item.id in c.feedback]
-            out.append(FeedbackOutcome(item, self.cited.get(item.id, []), changed))
+            mine = [c for c in changes if item.id in c.feedback]
+            cited = self.cited.get(item.id, [])
+            commits = {c.commit for c in cited}
+            made = [s for r in revisions if r.record.commit in commits for s in r.sections]
+            sections = list(dict.fromkeys(made))
+            out.append(FeedbackOutcome(item, cited, [c.id for c in mine], sections))
         return out
 
     # -- the three scopes ----------------------------------------------------------------------
@@ -432,13 +415,17 @@ def build_report(
             raise DraftctlError("the report covers recorded changes only: TO cannot be WORKTREE")
         parts = builder.range_parts(frm, to)
         scope = f"changes between {from_rev} and {to_rev}"
+        span = (frm.commit, to.commit)
     else:
         ids = _round_ids(ws, builder, round_id)
         parts = [builder.round_part(r) for r in ids]
         scope = f"round {round_id}" if round_id else "every consultation round"
+        span = None
     people = {s.id: s.name for s in ws.config.stakeholders.values()}
     title = _title(ws, path)
-    return Report(ws.config.name, path, title, scope, today, parts, builder.approximate, people)
+    report = Report(ws.config.name, path, title, scope, today, parts, builder.approximate, people)
+    report.setting = build_setting(ws, builder.history, span)
+    return report
 
 
 def round_dates(item: Round) -> str:
