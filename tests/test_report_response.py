@@ -342,3 +342,33 @@ def test_prints_on_a4_and_shows_at_phone_and_desktop_width(
         )
         assert shot.stat().st_size > 10_000
     assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-01.png", "page-02.png"]
+
+
+@pytest.mark.skipif(CHROMIUM is None or not shutil.which("chromedriver"), reason="needs chromium")
+def test_nothing_is_wider_than_a_phone_screen(demo: dict[str, Any], tmp_path: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = tmp_path / "report.html"
+    page.write_text(demo["html"], encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(shutil.which("chromedriver"))), options=options)
+    try:
+        metrics = {"width": 400, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        driver.get(page.as_uri())
+        widths = driver.execute_script("return [innerWidth, document.documentElement.scrollWidth]")
+        assert widths == [400, 400]
+        script = (
+            "return [...document.querySelectorAll('table, figure, p, li, h1, h2, h3')]"
+            ".filter(e => !e.closest('.scroll'))"
+            ".map(e => e.getBoundingClientRect())"
+            ".map(box => [box.left, box.right])"
+        )
+        boxes = driver.execute_script(script)
+        assert boxes and all(left >= 8 and right <= 392 for left, right in boxes)
+    finally:
+        driver.quit()

@@ -92,6 +92,9 @@ def build_setting(
 def _mark(ws: Workspace, versions: list[Version], commit: str | None) -> Mark:
     if commit is None:
         return Mark(None, None)
-    named = [v.name for v in versions if v.commit == commit]
+    """A range end: the version named there (dated as tagged), else its commit's date."""
+    named = [v for v in versions if v.commit == commit]
+    if named:
+        return Mark(named[-1].name, named[-1].date[:10])
     record = ws.repo.git("log", "-1", "--format=%cI", commit).strip()
-    return Mark(named[-1] if named else None, record[:10] or None)
+    return Mark(None, record[:10] or None)
