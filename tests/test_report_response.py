@@ -271,7 +271,8 @@ def test_rounds_respondents_and_changes_read_as_prose(demo: dict[str, Any]) -> N
     assert "Written comments and meetings with UN agencies on the first internal draft." in text
     assert "| UN agencies | 4 | 4 | 7 |" in text
     assert "**UN agencies:** World Health Organization; Joint United Nations" in text
-    assert "It led to eight changes in five sections of the draft, adding 623 words" in text
+    led = r"It led to \w+ changes in \w+ sections of the draft, adding [\d,]+ words and removing"
+    assert len(re.findall(led, text)) >= 4
     assert "**Definitions.** Legal advisers asked that each defined term" in text
     kinds = {k["kind"]: k for k in demo["json"]["respondents"]}
     assert kinds["un-agency"]["points"] == 7 and len(kinds["civil-society"]["consulted"]) == 6
