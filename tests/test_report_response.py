@@ -154,9 +154,8 @@ def test_one_h1_language_and_no_outside_resources(demo: dict[str, Any]) -> None:
 
 def test_language_comes_from_the_registry(cli: Cli, drafts_repo: Path) -> None:
     config = drafts_repo / "draftctl.toml"
-    config.write_text(
-        config.read_text().replace("[draftctl]\n", '[draftctl]\nlanguage = "fr-CA"\n')
-    )
+    text = re.sub(r'(?m)^language = ".*"\n', "", config.read_text())
+    config.write_text(text.replace("[draftctl]\n", '[draftctl]\nlanguage = "fr-CA"\n'))
     git(drafts_repo, "commit", "-qam", "French", "--trailer", "Consultation-Round: evidence")
     assert parse(cli("report", "--format", "html").out).lang == "fr-CA"
 
