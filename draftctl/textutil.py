@@ -41,3 +41,8 @@ def markup_safe(text: str, *, one_line: bool = True) -> str:
     from rich.markup import escape
 
     return escape(visible(text, one_line=one_line))
+
+
+def plural(count: int, noun: str, many: str = "") -> str:
+    """`1 commit`, `2 commits`: the count with its noun, never `commit(s)`."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

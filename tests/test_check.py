@@ -48,7 +48,7 @@ def test_bad_commits_are_listed_and_exit_1(cli: Cli, drafts_repo: Path) -> None:
         fb: ["unknown feedback id 'FB-0099'"],
     }
     result = cli("check", ok=False)
-    assert result.code == 1 and "4 commit(s) changing drafts fail the check" in result.err
+    assert result.code == 1 and "4 commits changing drafts fail the check" in result.err
     assert f"{none[:10]}" in result.out and "no consultation round" in result.out
 
 
@@ -117,4 +117,4 @@ def test_the_hook_blocks_a_push_of_an_unattributed_commit(
 def test_check_exit_code_as_a_process(drafts_repo: Path) -> None:
     plain_commit(drafts_repo, "Bad.")
     done = run_main(drafts_repo, "check")
-    assert done.returncode == 1 and done.stderr.startswith("error: 1 commit(s)")
+    assert done.returncode == 1 and done.stderr.startswith("error: 1 commit changing drafts fails")

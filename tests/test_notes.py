@@ -59,7 +59,7 @@ def test_list_shows_commits_lacking_a_round(cli: Cli, drafts_repo: Path) -> None
     cli("attribute", first, "--round", "evidence")
     listed = json.loads(cli("attribute", "--list", "--json").out)
     assert [r["commit"] for r in listed] == [second]
-    assert "1 commit(s) without a round" in cli("attribute", "--list").out
+    assert "1 commit without a round" in cli("attribute", "--list").out
     cli("attribute", second, "--round", "evidence")
     assert "every commit that changes a draft has a round" in cli("attribute", "--list").err
 

@@ -155,7 +155,7 @@ def test_tag_refuses_unattributed_commits_unless_allowed(repo: Path) -> None:
     loose = git(repo, "rev-parse", "HEAD").strip()
     before = snapshot(repo)
     result = Cli(repo)("tag", "v1", ok=False)
-    assert "1 commit(s) since the previous version have no consultation round" in result.err
+    assert "1 commit since the previous version has no consultation round" in result.err
     assert loose[:10] in result.err and "--allow-unattributed" in result.err
     assert snapshot(repo) == before
     Cli(repo)("tag", "v1", "--allow-unattributed")

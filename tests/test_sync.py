@@ -66,7 +66,7 @@ def test_sync_pushes_branch_versions_and_notes_and_pulls_them(world: Path) -> No
     assert _remote(world, NOTES) == git(alice, "rev-parse", NOTES).strip()
     assert _remote(world, "refs/tags/private-tag") == ""
     result = Cli(bob)("sync")
-    assert "pulled 2 commit(s) from origin/main (fast-forward)" in result.err
+    assert "pulled 2 commits from origin/main (fast-forward)" in result.err
     assert "fetched tags: v1, v1-adopted" in result.err
     assert git(bob, "rev-parse", "HEAD~1").strip() == head
     assert "New paragraph." in (bob / "drafts" / "policy.md").read_text()
@@ -113,7 +113,7 @@ def test_sync_refuses_a_diverged_branch(world: Path) -> None:
     _change(bob, "From bob.\n")
     before = snapshot(bob)
     result = Cli(bob)("sync", ok=False)
-    assert "main and origin/main have diverged (1 commit(s) here, 1 there)" in result.err
+    assert "main and origin/main have diverged (1 commit here, 1 there)" in result.err
     assert "pull --rebase --autostash origin main" in result.err
     assert snapshot(bob) == before
 

@@ -42,13 +42,13 @@ def round_list(
 
     Example: draftctl round list --json
     """
-    from draftctl.render.tables import rounds_table
+    from draftctl.render.tables import print_table, rounds_table
 
     rounds = list(workspace(ctx).config.rounds.values())
     if as_json:
         output.print_json([r.as_json() for r in rounds])
     else:
-        output.console().print(rounds_table(rounds))
+        print_table(output.console(), rounds_table(rounds))
 
 
 @round_app.command("show")
@@ -133,13 +133,13 @@ def stakeholder_list(
 
     Example: draftctl stakeholder list
     """
-    from draftctl.render.tables import stakeholders_table
+    from draftctl.render.tables import print_table, stakeholders_table
 
     people = list(workspace(ctx).config.stakeholders.values())
     if as_json:
         output.print_json([p.as_json() for p in people])
     else:
-        output.console().print(stakeholders_table(people))
+        print_table(output.console(), stakeholders_table(people))
 
 
 def register(app: typer.Typer) -> None:

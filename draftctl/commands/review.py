@@ -8,9 +8,9 @@ import typer
 
 from draftctl import output
 from draftctl.commands.context import workspace
+from draftctl.textutil import plural
 
 if TYPE_CHECKING:
-    from rich.table import Table
     from rich.text import Text
 
     from draftctl.consultation.history import CommitRecord
@@ -20,16 +20,6 @@ feedback_app = typer.Typer(
     help="The feedback register: record stakeholder feedback and the response to it.",
     no_args_is_help=True,
 )
-
-
-def _table(title: str, *columns: str) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
-    for column in columns:
-        table.add_column(column)
-    return table
 
 
 # -- blame -----------------------------------------------------------------------------
@@ -54,18 +44,22 @@ def _print_blame(lines: list[BlameBlock]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from draftctl.render.tables import print_table
     from draftctl.textutil import visible
 
+    rounds = {r for line in lines for r in (line.last.round_key, *line.rounds)}
+    margin = max((len(r) + 2 for r in rounds), default=0)
     table = Table(box=box.MINIMAL, show_header=False, show_edge=False, padding=(0, 1))
-    table.add_column(width=24, overflow="fold")
-    table.add_column(ratio=1)
+    table.add_column(width=max(24, margin), overflow="fold")
+    table.add_column(ratio=1, min_width=24, overflow="fold")
     for index, line in enumerate(lines):
         text = line.text if line.kind == "code" else " ".join(line.text.split())
         style = "bold" if line.kind == "heading" else ""
         table.add_row(_margin(line), Text(visible(text), style=style), end_section=False)
         if index + 1 < len(lines):
             table.add_row("", "")
-    output.console().print(table)
+    with output.paged():
+        print_table(output.console(), table)
 
 
 def blame(
@@ -95,18 +89,12 @@ def blame(
 
 
 def _print_commits(records: list[CommitRecord]) -> None:
+    from draftctl.render.tables import print_table, unattributed_table
+
     if not records:
         output.notice("every commit that changes a draft has a round")
         return
-    from draftctl.render.tables import cell
-
-    table = _table(
-        f"{len(records)} commit(s) without a round", "date", "commit", "author", "change"
-    )
-    for record in records:
-        row = (record.date[:10], record.commit[:10], record.author, record.subject)
-        table.add_row(*(cell(value) for value in row))
-    output.console().print(table)
+    print_table(output.console(), unattributed_table(records))
 
 
 def attribute(
@@ -171,28 +159,9 @@ def feedback_add(
 
 
 def _print_feedback(items: list[dict[str, Any]]) -> None:
-    from rich.text import Text
+    from draftctl.render.tables import feedback_table, print_table
 
-    from draftctl.render.tables import cell
-
-    table = _table(f"Feedback ({len(items)})")
-    table.add_column("id", no_wrap=True)
-    for name in ("round", "from"):
-        table.add_column(name, no_wrap=True, max_width=22, overflow="ellipsis")
-    table.add_column("summary", ratio=1, min_width=24)
-    table.add_column("status", no_wrap=True)
-    table.add_column("commits", no_wrap=True)
-    for item in items:
-        style = "yellow" if item["status"] == "open" else ""
-        table.add_row(
-            Text(item["id"], style="bold"),
-            cell(item["round"]),
-            cell(item["from"]),
-            cell(item["summary"]),
-            Text(item["status"], style=style),
-            ", ".join(c[:8] for c in item["commits"][:3]) or "—",
-        )
-    output.console().print(table)
+    print_table(output.console(), feedback_table(items))
 
 
 @feedback_app.command("list")
@@ -307,7 +276,10 @@ def check(
         line = f"{finding.commit[:10]}  {finding.date[:10]}  {finding.subject}: {problems}"
         typer.echo(visible(line, one_line=True))
     if findings:
-        raise CheckFailed(f"{len(findings)} commit(s) changing drafts fail the check")
+        count = plural(len(findings), "commit")
+        raise CheckFailed(
+            f"{count} changing drafts {'fails' if len(findings) == 1 else 'fail'} the check"
+        )
     output.notice("every commit changing a draft has a valid round")
 
 

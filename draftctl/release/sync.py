@@ -33,6 +33,7 @@ from draftctl.release.remote_checks import (
     refuse_other_default,
 )
 from draftctl.release.versions import read_tags
+from draftctl.textutil import plural
 
 TAGS = "refs/tags/"
 
@@ -49,7 +50,8 @@ class SyncReport:
     pushed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"pulled {self.pulled} commit(s) from {self.remote}/{self.branch} (fast-forward)"]
+        pulled = plural(self.pulled, "commit")
+        out = [f"pulled {pulled} from {self.remote}/{self.branch} (fast-forward)"]
         if not self.pulled:
             out = [f"{self.branch} has nothing new on {self.remote}"]
         if self.tags_fetched:
@@ -102,7 +104,8 @@ def _branch_plan(repo: GitRepo, remote: str, branch: str, theirs: str | None) ->
             repo.count_commits(f"{ours}..{theirs}"),
         )
         raise SyncRefused(
-            f"{short} and {remote}/{short} have diverged ({mine} commit(s) here, {other} there); "
+            f"{short} and {remote}/{short} have diverged "
+            f"({plural(mine, 'commit')} here, {other} there); "
             "sync only fast-forwards",
             f"put your commits on top of {remote}'s with `{rebase_command(remote, short)}` "
             "(no merge commit; late attributions follow the rebased commits; on a conflict, "

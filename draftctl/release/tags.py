@@ -67,6 +67,7 @@ from draftctl.release.versions import (
     read_tags,
 )
 from draftctl.review.log import resolve_rev
+from draftctl.textutil import plural
 
 _REGULAR = ("100644", "100755")
 _SIGNATURE_START = re.compile(
@@ -183,7 +184,8 @@ def _refuse_unattributed(unattributed: list[str]) -> None:
     shown = ", ".join(c[:10] for c in unattributed[:5])
     more = f" and {len(unattributed) - 5} more" if len(unattributed) > 5 else ""
     raise DraftError(
-        f"{len(unattributed)} commit(s) since the previous version have no consultation round: "
+        f"{plural(len(unattributed), 'commit')} since the previous version "
+        f"{'has' if len(unattributed) == 1 else 'have'} no consultation round: "
         f"{shown}{more}",
         "attribute them with `draftctl attribute REV --round R`, or pass --allow-unattributed "
         "(which is recorded in the tag)",
@@ -494,7 +496,9 @@ def _check_digest(ws: Workspace, tag: TagObject, report: Verification) -> None:
             "content", False, f"digest mismatch: the tag says {recorded}, drafts give {actual}"
         )
     else:
-        report.add("content", True, f"{actual} matches {len(drafts)} draft(s) at the commit")
+        report.add(
+            "content", True, f"{actual} matches {plural(len(drafts), 'draft')} at the commit"
+        )
 
 
 def _check_outcome(

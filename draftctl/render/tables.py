@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich import box
@@ -13,7 +14,7 @@ from draftctl.consultation.config import Config, Round, Stakeholder
 from draftctl.consultation.history import CommitRecord
 from draftctl.consultation.workspace import Workspace
 from draftctl.textutil import markup_safe as safe
-from draftctl.textutil import visible
+from draftctl.textutil import plural, visible
 
 _STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
 
@@ -23,15 +24,46 @@ def cell(value: str | None, style: str = "", empty: str = "—") -> Text:
     return Text(visible(value, one_line=True) if value else empty, style=style)
 
 
-def _table(title: str, *columns: str) -> Table:
+def new_table(title: str, *columns: str, whole: tuple[str, ...] = ()) -> Table:
+    """A listing table; the columns named in `whole` (ids, dates, counts) are never cut."""
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
     return table
 
 
+def print_table(console: Console, table: Table) -> None:
+    """Print `table` at the console's width, or wider when that is what keeps ids whole.
+
+    Columns that hold ids (`no_wrap`) keep their full width; the other columns wrap. Only
+    when even that does not fit is the table printed wider than the screen, so a narrow
+    terminal or `COLUMNS=40` never turns `internal-draft-review` into `internal-dr…`.
+    """
+    width = console.width
+    console.width = max(width, _width_keeping_ids(console, table))
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
+def _width_keeping_ids(console: Console, table: Table) -> int:
+    need = 4
+    for column in table.columns:
+        sizes = [console.measure(cell) for cell in (column.header, *column.cells)]
+        if column.width:
+            width = column.width
+        elif column.no_wrap:
+            width = max(size.maximum for size in sizes)
+        else:
+            width = min(max(size.minimum for size in sizes), 12)
+        need += max(width, column.min_width or 0) + 3
+    return need
+
+
 def rounds_table(rounds: list[Round]) -> Table:
-    table = _table("Consultation rounds", "id", "title", "state", "opens", "closes", "stakeholders")
+    columns = ("id", "title", "state", "opens", "closes", "stakeholders")
+    table = new_table("Consultation rounds", *columns, whole=(*columns[:1], *columns[2:]))
     for item in rounds:
         table.add_row(
             cell(item.id, "bold"),
@@ -39,15 +71,42 @@ def rounds_table(rounds: list[Round]) -> Table:
             cell(item.state, _STATE_STYLE.get(item.state, "")),
             cell(item.opens),
             cell(item.closes),
-            cell(", ".join(item.stakeholders)),
+            Text("\n".join(visible(i, one_line=True) for i in item.stakeholders) or "—"),
         )
     return table
 
 
 def stakeholders_table(people: list[Stakeholder]) -> Table:
-    table = _table("Stakeholders", "id", "name", "kind")
+    table = new_table("Stakeholders", "id", "name", "kind", whole=("id", "kind"))
     for person in people:
         table.add_row(cell(person.id, "bold"), cell(person.name), cell(person.kind))
+    return table
+
+
+def unattributed_table(records: list[CommitRecord]) -> Table:
+    """`attribute --list`: the commits changing drafts that still lack a round."""
+    title = f"{plural(len(records), 'commit')} without a round"
+    table = new_table(title, "date", "commit", "author", "change", whole=("date", "commit"))
+    for record in records:
+        row = (record.date[:10], record.commit[:10], record.author, record.subject)
+        table.add_row(*(cell(value) for value in row))
+    return table
+
+
+def feedback_table(items: list[dict[str, Any]]) -> Table:
+    """`feedback list`: one row per item; ids, rounds and stakeholders are never cut."""
+    columns = ("id", "round", "from", "summary", "status", "commits")
+    table = new_table(f"Feedback ({len(items)})", *columns, whole=(*columns[:3], *columns[4:]))
+    for item in items:
+        style = "yellow" if item["status"] == "open" else ""
+        table.add_row(
+            cell(item["id"], "bold"),
+            cell(item["round"]),
+            cell(item["from"]),
+            cell(item["summary"]),
+            cell(item["status"], style),
+            "\n".join(c[:8] for c in item["commits"][:3]) or "—",
+        )
     return table
 
 
@@ -69,30 +128,53 @@ def _round_cell(record: CommitRecord) -> Text:
 
 
 def print_log(console: Console, records: list[CommitRecord]) -> None:
-    """The history as aligned lines: fast for thousands of commits, unlike a full table."""
-    console.print(Text(f"History: {len(records)} commits, newest first", style="bold"))
+    """The history as aligned lines: fast for thousands of commits, unlike a full table.
+
+    Ids (commit, round, stakeholders) are never cut. At a terminal a long subject wraps at
+    word boundaries under itself; piped, each commit stays on one line for grep and cut.
+    """
+    console.print(Text(f"History: {plural(len(records), 'commit')}, newest first", style="bold"))
     rounds = [_round_cell(r) for r in records]
     people = [visible(", ".join(r.attribution.prompted_by), one_line=True) or "—" for r in records]
     subjects = [visible(r.subject, one_line=True) for r in records]
-    round_width = min(max((len(c.plain) for c in rounds), default=5), 28)
+    round_width = max((len(c.plain) for c in rounds), default=5)
     people_width = min(max((len(p) for p in people), default=1), 24)
-    fixed = 10 + 2 + 8 + 2 + round_width + 2 + people_width + 2 + 14
     longest = max((len(s) for s in subjects), default=10)
-    subject_width = max(console.width - fixed, 24) if console.is_terminal else longest
     for record, round_cell, who, subject in zip(records, rounds, people, subjects, strict=True):
         line = Text(f"{record.date[:10]}  ")
         line.append(record.commit[:8], style="yellow")
         line.append("  ")
-        round_cell.truncate(round_width, overflow="ellipsis", pad=True)
         line.append_text(round_cell)
-        line.append("  " + _fit(who, people_width) + "  ")
-        line.append(_fit(subject, subject_width) + "  ")
-        line.append_text(_words(record))
-        console.print(line, soft_wrap=not console.is_terminal, no_wrap=True)
+        line.append(
+            " " * (round_width - len(round_cell.plain) + 2) + who.ljust(people_width) + "  "
+        )
+        words = _words(record)
+        if not console.is_terminal:
+            _print_wrapped(console, line, subject, longest, words)
+        elif console.width - len(line) - len(words) - 2 >= 24:
+            width = console.width - len(line) - len(words) - 2
+            _print_wrapped(console, line, subject, width, words)
+        else:  # too narrow to share a line: the subject goes under it, still whole words
+            console.print(line + words, soft_wrap=True)
+            _print_wrapped(console, Text("    "), subject, console.width - 4, Text())
 
 
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+def _print_wrapped(console: Console, head: Text, subject: str, width: int, tail: Text) -> None:
+    """`head`, then `subject` wrapped at word boundaries to `width` under itself, then `tail`."""
+    parts = [subject]
+    if len(subject) > width:
+        parts = textwrap.wrap(subject, width, break_long_words=False, break_on_hyphens=False)
+    indent = " " * len(head)
+    for index, part in enumerate(parts or [""]):
+        line = head if index == 0 else Text(indent)
+        if index < len(parts) - 1:
+            line.append(part)
+        elif tail:
+            line.append(part.ljust(width) + "  ")
+            line.append_text(tail)
+        else:
+            line.append(part)
+        console.print(line, soft_wrap=True)
 
 
 def round_detail(
@@ -104,7 +186,7 @@ def round_detail(
     )
     people = [config.stakeholders[s] for s in item.stakeholders if s in config.stakeholders]
     if people:
-        console.print(stakeholders_table(people))
+        print_table(console, stakeholders_table(people))
     if commits:
         print_log(console, commits)
     else:
@@ -131,7 +213,7 @@ def print_status(console: Console, ws: Workspace, report: dict[str, Any]) -> Non
         for path in change["sections"]:
             console.print(cell("   in " + (" › ".join(path) or "(before the first heading)")))
     if report["unattributed"]:
-        console.print(f"[red]{len(report['unattributed'])} commit(s) without a round:[/]")
+        console.print(f"[red]{plural(len(report['unattributed']), 'commit')} without a round:[/]")
         for item in report["unattributed"]:
             console.print(cell(f"   {item['commit'][:8]}  {item['subject']}"))
     rounds = ", ".join(r["id"] for r in report["open_rounds"]) or "none"
