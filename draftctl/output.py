@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -11,12 +12,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-_settings = {"color": True}
+_settings = {"color": True, "quiet": False, "pager": True}
 _consoles: dict[bool, Console] = {}
 
 
 def set_color(enabled: bool) -> None:
-    _settings["color"] = enabled
+    configure(color=enabled)
+
+
+def configure(*, color: bool, quiet: bool = False, pager: bool = True) -> None:
+    """Set the run's output options: colour, `--quiet` (no notices) and `--no-pager`."""
+    _settings.update(color=color, quiet=quiet, pager=pager)
     _consoles.clear()
 
 
@@ -46,13 +52,14 @@ _JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 def notice(message: str) -> None:
-    """A short message on stderr, e.g. what a command just did; never read as markup, and
-    control characters in the names it quotes are shown as symbols."""
+    """A short message on stderr, e.g. what a command just did (silent under --quiet); never
+    read as markup, and control characters in the names it quotes are shown as symbols."""
     from rich.text import Text
 
     from draftctl.textutil import visible
 
-    console(stderr=True).print(Text(visible(message)))
+    if not _settings["quiet"]:
+        console(stderr=True).print(Text(visible(message)))
 
 
 def error(message: str, hint: str = "") -> None:
@@ -73,7 +80,8 @@ def write_result(text: str, target: str | None) -> None:
             from draftctl.textutil import visible
 
             text = visible(text)
-        sys.stdout.write(text)
+        with paged():
+            sys.stdout.write(text)
         return
     from pathlib import Path
 
@@ -85,8 +93,8 @@ def write_result(text: str, target: str | None) -> None:
 
 @contextmanager
 def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr (only at a terminal); yields `advance(done, total)`."""
-    if not sys.stderr.isatty():
+    """A transient progress bar on stderr (only at a terminal, never under --quiet)."""
+    if _settings["quiet"] or not sys.stderr.isatty():
         yield lambda done, total: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -101,3 +109,48 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
     task = bar.add_task(label, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def paged() -> Iterator[None]:
+    """Send what the block prints on stdout through the pager when stdout is a terminal.
+
+    Inside the block, `console()` and `sys.stdout` write to a buffer that keeps the
+    terminal's width and colours; without a pager (piped, `--no-pager`, `PAGER=cat`) the
+    block prints straight to stdout.
+    """
+    from draftctl.pager import pager_command, run_pager
+
+    argv = pager_command() if _settings["pager"] and sys.stdout.isatty() else None
+    if argv is None:
+        yield
+        return
+    real, stdout = console(), sys.stdout
+    buffer = io.StringIO()
+    _consoles[False] = _buffer_console(real, buffer)
+    sys.stdout = buffer
+    try:
+        yield
+    except BaseException:
+        stdout.write(buffer.getvalue())
+        raise
+    finally:
+        sys.stdout = stdout
+        _consoles[False] = real
+    text = buffer.getvalue()
+    if text and not run_pager(argv, text):
+        stdout.write(text)
+
+
+def _buffer_console(real: Console, buffer: io.StringIO) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=buffer,
+        force_terminal=True,
+        color_system=real.color_system,  # type: ignore[arg-type]
+        no_color=real.no_color,
+        width=real.width,
+        height=real.height,
+        highlight=False,
+    )

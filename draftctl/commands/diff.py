@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -144,21 +143,15 @@ def _terminal(result: AnnotatedDiff, config: Config) -> list[RenderableType]:
 
 
 def _print(items: list[RenderableType]) -> None:
-    """Print to stdout, through a pager when at a terminal and longer than the screen."""
-    console = output.console()
-    with console.capture() as capture:
-        for item in items:
-            console.print(item)
-    text = capture.get()
-    if not console.is_terminal:
-        sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
-    elif text.count("\n") > console.size.height:
-        from rich.text import Text
-
-        os.environ.setdefault("LESS", "FRX")
-        with console.pager(styles=not console.no_color):
-            console.print(Text.from_ansi(text), end="")
-    else:
+    """Print to stdout, through the pager at a terminal; piped lines carry no trailing blanks."""
+    with output.paged():
+        console = output.console()
+        with console.capture() as capture:
+            for item in items:
+                console.print(item)
+        text = capture.get()
+        if not console.is_terminal:
+            text = "".join(line.rstrip() + "\n" for line in text.splitlines())
         sys.stdout.write(text)
 
 
