@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from draftctl import __version__, output
 from draftctl.commands import diff, record, registry, release, review, setup, word
 from draftctl.commands.context import App
+from draftctl.commands.help import Typer
 from draftctl.errors import DraftctlError, ExitCode
 from draftctl.names import check_arguments
 
@@ -30,7 +31,7 @@ class DraftctlGroup(TyperGroup):
             raise typer.Exit(int(problem.exit_code)) from None
 
 
-app = typer.Typer(
+app = Typer(
     cls=DraftctlGroup,
     name="draftctl",
     help="Policy drafting in public consultation: every change attributed to the round behind it.",

@@ -6,11 +6,10 @@ import typer
 
 from draftctl import output
 from draftctl.commands.context import workspace
+from draftctl.commands.help import Typer
 
-round_app = typer.Typer(
-    help="Register, list, open and close consultation rounds.", no_args_is_help=True
-)
-stakeholder_app = typer.Typer(help="Register and list stakeholders.", no_args_is_help=True)
+round_app = Typer(help="Register, list, open and close consultation rounds.", no_args_is_help=True)
+stakeholder_app = Typer(help="Register and list stakeholders.", no_args_is_help=True)
 
 
 @round_app.command("add")

@@ -8,6 +8,7 @@ import typer
 
 from draftctl import output
 from draftctl.commands.context import workspace
+from draftctl.commands.help import Typer
 from draftctl.textutil import plural
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from draftctl.consultation.history import CommitRecord
     from draftctl.review.blame import BlameBlock
 
-feedback_app = typer.Typer(
+feedback_app = Typer(
     help="The feedback register: record stakeholder feedback and the response to it.",
     no_args_is_help=True,
 )
