@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from draftctl import __version__, output
 from draftctl.commands import diff, record, registry, release, review, setup, word
+from draftctl.commands.anywhere import hoist_globals
 from draftctl.commands.context import App
 from draftctl.commands.help import Typer
 from draftctl.errors import DraftctlError, ExitCode
@@ -30,13 +31,16 @@ class DraftctlGroup(TyperGroup):
             output.error(problem.message, problem.hint)
             raise typer.Exit(int(problem.exit_code)) from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_globals(self, ctx, args))
+
 
 app = Typer(
     cls=DraftctlGroup,
     name="draftctl",
     help="Policy drafting in public consultation: every change attributed to the round behind it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -57,14 +61,26 @@ def main_options(
     ),
     no_color: bool = typer.Option(False, "--no-color", help="Plain output without colour."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and git's full output."),
+    quiet: bool = typer.Option(
+        False, "-q", "--quiet", help="No notices or progress on stderr (errors still show)."
+    ),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Never page long output (also: DRAFTCTL_PAGER=cat)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """draftctl keeps policy drafts in git and records, for every change, the consultation
-    round, stakeholders and rationale that prompted it."""
-    ctx.obj = App(repo, debug)
-    output.set_color(not no_color and "NO_COLOR" not in os.environ)
+    round, stakeholders and rationale that prompted it.
+
+    Global options may come before or after the command name.
+
+    Example: draftctl log --round evidence-review --no-pager
+    """
+    ctx.obj = App(repo, debug, quiet=quiet, pager=not no_pager)
+    color = not no_color and "NO_COLOR" not in os.environ
+    output.configure(color=color, quiet=quiet, pager=not no_pager)
 
 
 for _commands in (setup, registry, record, diff, review, release, word):

@@ -6,7 +6,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -72,15 +72,16 @@ def error(message: str, hint: str = "") -> None:
         err.print(f"[dim]hint:[/] {safe(hint, one_line=False)}")
 
 
-def write_result(text: str, target: str | None) -> None:
-    """Print `text`, or write it atomically to the file `target`."""
+def write_result(text: str, target: str | None, *, page: bool = True) -> None:
+    """Print `text` (through the pager at a terminal, unless `page` is off, as for JSON), or
+    write it atomically to the file `target`."""
     if target is None or target == "-":
         text = text if text.endswith("\n") else text + "\n"
         if sys.stdout.isatty():  # a file or pipe gets the exact text; a terminal, no controls
             from draftctl.textutil import visible
 
             text = visible(text)
-        with paged():
+        with paged() if page else nullcontext():
             sys.stdout.write(text)
         return
     from pathlib import Path

@@ -12,13 +12,23 @@ if TYPE_CHECKING:
 
 
 class App:
-    """The global options of one run (`--repo`, `--debug`), set by the callback in cli.py."""
+    """The global options of one run (`--repo`, `--debug`, `--quiet`, `--no-pager`), set by
+    the callback in cli.py."""
 
-    __slots__ = ("debug", "repo")
+    __slots__ = ("debug", "pager", "quiet", "repo")
 
-    def __init__(self, repo: Path | None = None, debug: bool = False) -> None:
+    def __init__(
+        self,
+        repo: Path | None = None,
+        debug: bool = False,
+        *,
+        quiet: bool = False,
+        pager: bool = True,
+    ) -> None:
         self.repo = repo
         self.debug = debug
+        self.quiet = quiet
+        self.pager = pager
 
     @classmethod
     def of(cls, ctx: typer.Context) -> App:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from draftctl import output
+from draftctl.commands import options
 from draftctl.commands.context import workspace
 from draftctl.errors import DraftctlError
 
@@ -30,19 +31,17 @@ class Format(StrEnum):
 
 def diff(
     ctx: typer.Context,
-    from_rev: str | None = typer.Argument(
-        None, metavar="FROM", help="Older side (default: the latest version)."
+    from_arg: str | None = options.revision_argument(
+        "Older side (default: the latest version).", metavar="FROM", required=False
     ),
-    to_rev: str | None = typer.Argument(
-        None, metavar="TO", help="Newer side (default: WORKTREE, the file on disk)."
+    to_arg: str | None = options.revision_argument(
+        "Newer side (default: WORKTREE, the file on disk).", metavar="TO", required=False
     ),
-    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
-    round_id: str | None = typer.Option(
-        None, "--round", help="Only the changes credited to this round."
-    ),
-    by: str | None = typer.Option(
-        None, "--by", help="Only the changes prompted by this stakeholder."
-    ),
+    from_opt: str | None = options.range_from("The same as the FROM argument."),
+    to_opt: str | None = options.range_to("The same as the TO argument."),
+    draft: str | None = options.draft(),
+    round_id: str | None = options.round_id("Only the changes credited to this round."),
+    by: str | None = options.stakeholder("Only the changes prompted by this stakeholder.", "--by"),
     section: str | None = typer.Option(
         None, "--section", help="Only this section (a heading, or a path `A/B`)."
     ),
@@ -50,18 +49,20 @@ def diff(
     stat: bool = typer.Option(
         False, "--stat", help="Only a table of words added/removed per round and section."
     ),
-    out: str | None = typer.Option(None, "-o", "--output", help="Write to FILE.", metavar="FILE"),
+    out: str | None = options.output_file(),
 ) -> None:
     """Show every change between two versions of a draft, with the round behind it.
 
     FROM defaults to the latest version (the draft's first commit when there is none) and TO
     to WORKTREE. Each change carries the consultation round, stakeholders, rationale, commit
-    and date that put it there; --round, --by and --section narrow it down.
+    and date that put it there; --round, --stakeholder and --section narrow it down.
 
     Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
     """
     from draftctl.review.annotate import Filters, annotated_diff
 
+    from_rev = options.pick(from_arg, from_opt, "from")
+    to_rev = options.pick(to_arg, to_opt, "to")
     if fmt is Format.docx:
         _check_docx(out)
     ws = workspace(ctx)
@@ -108,7 +109,7 @@ def _emit(result: AnnotatedDiff, config: Config, fmt: Format, out: str | None) -
     elif fmt is Format.json:
         from draftctl.render.json import render_json
 
-        output.write_result(render_json(result), out)
+        output.write_result(render_json(result), out, page=False)
     else:
         _write_docx(result, config, out or "")
 
@@ -123,11 +124,13 @@ def _write_docx(result: AnnotatedDiff, config: Config, out: str) -> None:
 
 def _emit_stat(result: AnnotatedDiff, config: Config, out: str | None) -> None:
     from draftctl.render.stat import stat_tables
+    from draftctl.render.tables import print_table
 
     tables = stat_tables(result, config)
     if out is None or out == "-":
-        for table in tables:
-            output.console().print(table)
+        with output.paged():
+            for table in tables:
+                print_table(output.console(), table)
         return
     from draftctl.render.terminal import plain_text
 
@@ -157,8 +160,8 @@ def _print(items: list[RenderableType]) -> None:
 
 def show(
     ctx: typer.Context,
-    rev: str = typer.Argument(..., metavar="REV", help="The commit (or version) to show."),
-    draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
+    rev: str = options.revision_argument("The commit (or version) to show."),
+    draft: str | None = options.draft("Only this draft."),
 ) -> None:
     """Show one change: its message and attribution, then its annotated diff.
 

@@ -5,21 +5,23 @@ from __future__ import annotations
 import typer
 
 from draftctl import output
+from draftctl.commands import complete, options
 from draftctl.commands.context import workspace
 
 
 def commit(
     ctx: typer.Context,
     drafts: list[str] = typer.Argument(
-        None, help="Drafts to record (default: every changed draft)."
+        None,
+        metavar="[DRAFT]...",
+        help="Drafts to record (default: every changed draft).",
+        autocompletion=complete.drafts,
     ),
-    round_id: str = typer.Option(..., "--round", help="The consultation round behind the change."),
-    by: list[str] = typer.Option(
-        [], "--by", help="A stakeholder whose input prompted it (repeat)."
-    ),
+    round_id: str = options.round_id("The consultation round behind the change.", required=True),
+    by: list[str] = options.stakeholders("A stakeholder whose input prompted it (repeat).", "--by"),
     message: str = typer.Option(..., "-m", "--message", help="What changed, in one line."),
     why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
-    feedback: list[str] = typer.Option([], "--feedback", help="A feedback reference (repeat)."),
+    feedback: list[str] = options.feedback_refs(),
     section: list[str] = typer.Option(
         [], "--section", help="Record only changes inside this section (repeat; `A/B` for a path)."
     ),
@@ -27,7 +29,7 @@ def commit(
 ) -> None:
     """Record changes to drafts with the round, stakeholders and rationale behind them.
 
-    Example: draftctl commit policy --round evidence-review --by who -m "Cite WHO 2012 guidance"
+    Example: draftctl commit policy --round evidence-review --stakeholder who -m "Cite WHO 2012"
     """
     from draftctl.consultation.recording import build_attribution, commit_changes
 
@@ -58,19 +60,19 @@ def status(
 
 def log(
     ctx: typer.Context,
-    draft: str | None = typer.Option(None, "--draft", help="Only this draft."),
-    round_id: str | None = typer.Option(None, "--round", help="Only commits of this round."),
-    by: str | None = typer.Option(None, "--by", help="Only commits prompted by this stakeholder."),
+    draft: str | None = options.draft("Only this draft."),
+    round_id: str | None = options.round_id("Only commits of this round."),
+    by: str | None = options.stakeholder("Only commits prompted by this stakeholder.", "--by"),
     section: str | None = typer.Option(
         None, "--section", help="Only commits changing this section."
     ),
-    from_rev: str | None = typer.Option(None, "--from", help="Start after this revision."),
-    to_rev: str | None = typer.Option(None, "--to", help="End at this revision (default HEAD)."),
+    from_rev: str | None = options.range_from("Start after this revision."),
+    to_rev: str | None = options.range_to("End at this revision (default: HEAD)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show the attributed history, newest first.
 
-    Example: draftctl log --round stakeholder-consultation --by who
+    Example: draftctl log --round stakeholder-consultation --stakeholder who
     """
     from draftctl.review.log import collect_log
 
@@ -81,7 +83,8 @@ def log(
         return
     from draftctl.render.tables import print_log
 
-    print_log(output.console(), records)
+    with output.paged():
+        print_log(output.console(), records)
 
 
 def register(app: typer.Typer) -> None:

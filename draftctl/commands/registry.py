@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from draftctl import output
+from draftctl.commands import complete, options
 from draftctl.commands.context import workspace
 from draftctl.commands.help import Typer
 
@@ -19,9 +20,7 @@ def round_add(
     title: str = typer.Option(..., "--title", help="The round's title."),
     opens: str | None = typer.Option(None, "--opens", help="Opening date, YYYY-MM-DD."),
     closes: str | None = typer.Option(None, "--closes", help="Closing date, YYYY-MM-DD."),
-    stakeholder: list[str] = typer.Option(
-        [], "--stakeholder", help="A stakeholder consulted (repeat)."
-    ),
+    stakeholder: list[str] = options.stakeholders("A stakeholder consulted (repeat)."),
 ) -> None:
     """Register a consultation round (state: planned).
 
@@ -53,7 +52,9 @@ def round_list(
 @round_app.command("show")
 def round_show(
     ctx: typer.Context,
-    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
+    round_id: str = typer.Argument(
+        ..., metavar="ROUND", help="Round id.", autocompletion=complete.rounds
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show a round: its dates, stakeholders and the commits attributed to it.
@@ -69,7 +70,8 @@ def round_show(
     if as_json:
         output.print_json({**item.as_json(), "commits": [c.as_json() for c in commits]})
     else:
-        round_detail(output.console(), ws.config, item, commits)
+        with output.paged():
+            round_detail(output.console(), ws.config, item, commits)
 
 
 def _set_state(ctx: typer.Context, round_id: str, state: str, on: str | None) -> None:
@@ -82,8 +84,10 @@ def _set_state(ctx: typer.Context, round_id: str, state: str, on: str | None) ->
 @round_app.command("open")
 def round_open(
     ctx: typer.Context,
-    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
-    on: str | None = typer.Option(None, "--on", help="Opening date if not set (default today)."),
+    round_id: str = typer.Argument(
+        ..., metavar="ROUND", help="Round id.", autocompletion=complete.rounds
+    ),
+    on: str | None = options.date("Opening date if not set (default: today).", "--on"),
 ) -> None:
     """Open a round so that commits may cite it.
 
@@ -95,8 +99,10 @@ def round_open(
 @round_app.command("close")
 def round_close(
     ctx: typer.Context,
-    round_id: str = typer.Argument(..., metavar="ID", help="Round id."),
-    on: str | None = typer.Option(None, "--on", help="Closing date if not set (default today)."),
+    round_id: str = typer.Argument(
+        ..., metavar="ROUND", help="Round id.", autocompletion=complete.rounds
+    ),
+    on: str | None = options.date("Closing date if not set (default: today).", "--on"),
 ) -> None:
     """Close a round; later commits citing it are refused unless --force.
 

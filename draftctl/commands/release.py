@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from draftctl import output
+from draftctl.commands import options
 from draftctl.commands.context import workspace
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def tag(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The version's name, e.g. `icm-2015` or `v0.3`."),
-    rev: str | None = typer.Option(None, "--rev", help="The commit to tag (default: HEAD)."),
+    rev: str | None = options.revision("The commit to tag (default: HEAD)."),
     status: str = typer.Option(
         "draft",
         "--status",
@@ -60,9 +61,9 @@ def tag(
 
 def outcome(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The version decided on."),
+    name: str = options.version_argument("The version decided on."),
     status: str = typer.Option(..., "--status", help="adopted or rejected.", metavar="STATUS"),
-    date: str | None = typer.Option(None, "--date", help="Day of the decision (YYYY-MM-DD)."),
+    date: str | None = options.date("Day of the decision, YYYY-MM-DD (default: today)."),
     meeting: str | None = typer.Option(None, "--meeting", help="The meeting that decided."),
     note: str | None = typer.Option(None, "--note", help="A one-line note on the decision."),
     sign: bool = typer.Option(False, "--sign", help="Sign the outcome tag."),
@@ -94,12 +95,13 @@ def versions(
     elif not entries:
         output.notice("no versions yet; cut one with `draftctl tag NAME`")
     else:
-        console = output.console()
-        for index, entry in enumerate(entries):
-            if index:
-                console.print()
-            for line in _version_lines(entry):
-                console.print(line)
+        with output.paged():
+            console = output.console()
+            for index, entry in enumerate(entries):
+                if index:
+                    console.print()
+                for line in _version_lines(entry):
+                    console.print(line)
 
 
 def _version_lines(entry: VersionEntry) -> list[Text]:
@@ -127,7 +129,7 @@ def _version_lines(entry: VersionEntry) -> list[Text]:
 
 def verify(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The version to prove."),
+    name: str = options.version_argument("The version to prove."),
     as_json: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
     """Prove a version: recompute its content digest, check its tag and signature.
@@ -175,10 +177,12 @@ def _print_verdict(report: Verification) -> None:
 
 def export(
     ctx: typer.Context,
-    rev: str = typer.Argument(..., help="The version (or any revision) to export."),
-    draft: str | None = typer.Option(None, "--draft", help="The draft (if several)."),
-    fmt: str = typer.Option("html", "--format", help="html, markdown or docx.", metavar="FORMAT"),
-    out: str | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    rev: str = options.revision_argument("The version (or any revision) to export."),
+    draft: str | None = options.draft(),
+    fmt: str = typer.Option(
+        "html", "--format", help="html, markdown or docx.", metavar="html|markdown|docx"
+    ),
+    out: str | None = options.output_file(),
 ) -> None:
     """Write a clean copy for delegates: title page, table of contents, the text.
 

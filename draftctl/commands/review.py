@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from draftctl import output
+from draftctl.commands import complete, options
 from draftctl.commands.context import workspace
 from draftctl.commands.help import Typer
 from draftctl.textutil import plural
@@ -65,8 +66,10 @@ def _print_blame(lines: list[BlameBlock]) -> None:
 
 def blame(
     ctx: typer.Context,
-    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
-    at: str = typer.Option("WORKTREE", "--at", help="The revision to annotate (default WORKTREE)."),
+    draft: str | None = options.draft(),
+    at: str = options.revision(
+        "The revision to annotate (default: WORKTREE).", "--at", default="WORKTREE"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show every block of a draft with the round, commit and date that last changed it.
@@ -74,7 +77,7 @@ def blame(
     Credit follows words, not lines: a reflow never takes the credit, and a block whose last
     commit only fixed a comma still shows the rounds that wrote it.
 
-    Example: draftctl blame --draft policy --at icm-2015
+    Example: draftctl blame --draft policy --rev icm-2015
     """
     from draftctl.review.blame import blame_draft
 
@@ -95,16 +98,17 @@ def _print_commits(records: list[CommitRecord]) -> None:
     if not records:
         output.notice("every commit that changes a draft has a round")
         return
-    print_table(output.console(), unattributed_table(records))
+    with output.paged():
+        print_table(output.console(), unattributed_table(records))
 
 
 def attribute(
     ctx: typer.Context,
-    rev: str | None = typer.Argument(None, metavar="REV", help="The commit to attribute."),
-    round_id: str | None = typer.Option(None, "--round", help="The round behind the change."),
-    by: list[str] = typer.Option([], "--by", help="A stakeholder who prompted it (repeat)."),
+    rev: str | None = options.revision_argument("The commit to attribute.", required=False),
+    round_id: str | None = options.round_id("The round behind the change."),
+    by: list[str] = options.stakeholders("A stakeholder who prompted it (repeat).", "--by"),
     why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
-    feedback: list[str] = typer.Option([], "--feedback", help="A feedback reference (repeat)."),
+    feedback: list[str] = options.feedback_refs(),
     list_missing: bool = typer.Option(
         False, "--list", help="List the commits changing drafts that still lack a round."
     ),
@@ -114,7 +118,7 @@ def attribute(
 
     The note's trailers take precedence over the commit's own everywhere. `sync` pushes notes.
 
-    Example: draftctl attribute 3f2a9c1 --round evidence-review --by who --why "WHO 2012"
+    Example: draftctl attribute 3f2a9c1 --round evidence-review --stakeholder who --why "WHO"
     """
 
     ws = workspace(ctx)
@@ -143,14 +147,14 @@ def attribute(
 @feedback_app.command("add")
 def feedback_add(
     ctx: typer.Context,
-    round_id: str = typer.Option(..., "--round", help="The round the feedback came in."),
-    source: str = typer.Option(..., "--from", help="The stakeholder who gave it."),
+    round_id: str = options.round_id("The round the feedback came in.", required=True),
+    source: str = options.stakeholder("The stakeholder who gave it.", "--from", required=True),
     summary: str = typer.Option(..., "--summary", help="What they said, in one line."),
     ref: str | None = typer.Option(None, "--ref", help="Their reference, e.g. a submission no."),
 ) -> None:
     """Record a piece of stakeholder feedback in the register (feedback.toml), committed.
 
-    Example: draftctl feedback add --round evidence --from who --summary "Cite WHO 2012"
+    Example: draftctl feedback add --round evidence --stakeholder who --summary "Cite WHO"
     """
     from draftctl.consultation.feedback import add_feedback
 
@@ -162,14 +166,15 @@ def feedback_add(
 def _print_feedback(items: list[dict[str, Any]]) -> None:
     from draftctl.render.tables import feedback_table, print_table
 
-    print_table(output.console(), feedback_table(items))
+    with output.paged():
+        print_table(output.console(), feedback_table(items))
 
 
 @feedback_app.command("list")
 def feedback_list(
     ctx: typer.Context,
-    round_id: str | None = typer.Option(None, "--round", help="Only feedback from this round."),
-    source: str | None = typer.Option(None, "--from", help="Only feedback from this stakeholder."),
+    round_id: str | None = options.round_id("Only feedback from this round."),
+    source: str | None = options.stakeholder("Only feedback from this stakeholder.", "--from"),
     open_only: bool = typer.Option(False, "--open", help="Only feedback not yet responded to."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -189,7 +194,12 @@ def feedback_list(
 @feedback_app.command("respond")
 def feedback_respond(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="The feedback id, e.g. FB-0001."),
+    item_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The feedback id, e.g. FB-0001.",
+        autocompletion=complete.feedbacks,
+    ),
     status: str = typer.Option(..., "--status", help="accepted, partly, declined or noted."),
     response: str = typer.Option(..., "--response", help="The response, in one paragraph."),
 ) -> None:
@@ -208,11 +218,17 @@ def feedback_respond(
 
 def report(
     ctx: typer.Context,
-    revs: list[str] = typer.Argument(None, metavar="[FROM TO]", help="A range of revisions."),
-    round_id: str | None = typer.Option(None, "--round", help="Report on this round only."),
-    draft: str | None = typer.Option(None, "--draft", help="The draft (default: the only one)."),
-    fmt: str = typer.Option("markdown", "--format", help="markdown, html or json."),
-    out: str | None = typer.Option(None, "-o", "--output", help="Write to FILE instead."),
+    revs: list[str] = typer.Argument(
+        None, metavar="[FROM TO]", help="A range of revisions.", autocompletion=complete.revisions
+    ),
+    from_opt: str | None = options.range_from("The same as the FROM argument."),
+    to_opt: str | None = options.range_to("The same as the TO argument."),
+    round_id: str | None = options.round_id("Report on this round only."),
+    draft: str | None = options.draft(),
+    fmt: str = typer.Option(
+        "markdown", "--format", help="markdown, html or json.", metavar="markdown|html|json"
+    ),
+    out: str | None = options.output_file(),
 ) -> None:
     """The consultation outcome report: per round, who was consulted, what changed and why,
     and "you said, we did" for every piece of feedback.
@@ -223,11 +239,8 @@ def report(
 
     if fmt not in ("markdown", "html", "json"):
         raise typer.BadParameter("use markdown, html or json", param_hint="--format")
-    revs = revs or []
-    if len(revs) not in (0, 2) or (revs and round_id):
-        raise typer.BadParameter("give either --round R or FROM TO (two revisions)")
+    from_rev, to_rev = _report_range(revs or [], from_opt, to_opt, round_id)
     ws = workspace(ctx)
-    from_rev, to_rev = (revs[0], revs[1]) if revs else (None, None)
     result = build_report(ws, draft, round_id, from_rev, to_rev)
     if fmt == "json":
         import json
@@ -241,7 +254,18 @@ def report(
         from draftctl.render.report_markdown import render_report_markdown
 
         text = render_report_markdown(result)
-    output.write_result(text, out)
+    output.write_result(text, out, page=fmt != "json")
+
+
+def _report_range(
+    revs: list[str], from_opt: str | None, to_opt: str | None, round_id: str | None
+) -> tuple[str | None, str | None]:
+    """FROM and TO, given as two arguments or as --from and --to, never with --round."""
+    from_rev = options.pick(revs[0] if revs else None, from_opt, "from")
+    to_rev = options.pick(revs[1] if len(revs) > 1 else None, to_opt, "to")
+    if len(revs) > 2 or (from_rev is None) != (to_rev is None) or (from_rev and round_id):
+        raise typer.BadParameter("give either --round R or FROM TO (two revisions)")
+    return from_rev, to_rev
 
 
 # -- check -----------------------------------------------------------------------------
@@ -249,7 +273,7 @@ def report(
 
 def check(
     ctx: typer.Context,
-    since: str | None = typer.Option(None, "--since", help="Check only commits after REV."),
+    since: str | None = options.range_from("Check only commits after REV.", "--since"),
     install_hook: bool = typer.Option(
         False, "--install-hook", help="Install a git pre-push hook that runs this check."
     ),
@@ -258,7 +282,7 @@ def check(
     """Fail (exit 1) when a commit changing a draft has no round, cites an unknown round,
     stakeholder or feedback id, or cites a round that had closed by the commit's date.
 
-    Example: draftctl check --since icm-2015
+    Example: draftctl check --from icm-2015
     """
     from draftctl.consultation.check import CheckFailed, check_history
     from draftctl.consultation.check import install_hook as install

@@ -12,11 +12,12 @@ from draftctl.textutil import visible
 
 
 def _table(title: str, *first: str) -> Table:
+    """A table whose round ids and counts are never cut (titles and headings wrap)."""
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
     for name in first:
-        table.add_column(name)
-    table.add_column("added", justify="right", style="green")
-    table.add_column("removed", justify="right", style="red")
+        table.add_column(name, no_wrap=name == "round", overflow="fold")
+    table.add_column("added", justify="right", style="green", no_wrap=True)
+    table.add_column("removed", justify="right", style="red", no_wrap=True)
     return table
 
 
