@@ -83,7 +83,7 @@ def test_older_spellings_are_hidden_names_of_the_one_option() -> None:
                 hidden.setdefault(name, set()).add(" ".join(path))
     assert hidden == {
         "--by": {"commit", "diff", "log", "attribute"},
-        "--from": {"feedback add", "feedback list"},
+        "--from": {"feedback add", "feedback list", "import"},
         "--at": {"blame"},
         "--since": {"check"},
         "--on": {"round open", "round close"},

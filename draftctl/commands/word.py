@@ -7,21 +7,25 @@ from pathlib import Path
 import typer
 
 from draftctl import output
+from draftctl.commands import complete, options
 from draftctl.commands.context import workspace
+from draftctl.textutil import plural
 
 
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="The Word file (.docx).", metavar="FILE.docx"),
-    round_id: str | None = typer.Option(
-        None, "--round", help="The consultation round the review belongs to.", metavar="ROUND"
+    round_id: str | None = options.round_id("The consultation round the review belongs to."),
+    sources: list[str] = options.stakeholders(
+        "Stakeholder who returned it (repeatable).", "--from"
     ),
-    sources: list[str] = typer.Option(
-        [], "--from", help="Stakeholder who returned it (repeatable).", metavar="STAKEHOLDER"
-    ),
-    draft: str | None = typer.Option(None, "--draft", help="The draft (default: as exported)."),
+    draft: str | None = options.draft("The draft (default: as exported)."),
     base: str | None = typer.Option(
-        None, "--base", help="The version the file was made from, when it does not say."
+        None,
+        "--base",
+        help="The version the file was made from, when it does not say.",
+        metavar="REV",
+        autocompletion=complete.revisions,
     ),
     as_new: str | None = typer.Option(
         None, "--as-new", help="Start this new draft from the file instead.", metavar="DRAFT"
@@ -40,7 +44,7 @@ def import_(
 ) -> None:
     """Record a returned Word file's tracked changes and comments, attributed to a round.
 
-    Example: draftctl import kenya-review.docx --round stakeholder-consultation --from kenya-office
+    Example: draftctl import kenya.docx --round stakeholder-consultation --stakeholder kenya
     """
     if as_new is not None:
         from draftctl.release.word_new import start_from_word
@@ -67,7 +71,7 @@ def _say(result: object, name: str) -> None:
     if result.commit:
         credit = ", ".join(result.prompted_by)
         output.notice(
-            f"recorded {tracked} tracked change(s) from {name} as {result.commit[:10]} "
+            f"recorded {plural(tracked, 'tracked change')} from {name} as {result.commit[:10]} "
             f"(made to {result.base_label}; credited to {credit})"
         )
     for edit in result.untracked:
@@ -75,7 +79,7 @@ def _say(result: object, name: str) -> None:
     if result.merged:
         output.notice(f"applied on top of edits made since {result.base_label}")
     for author in result.unmapped:
-        output.notice(f"Word author {author!r} has no stakeholder id; credited to --from")
+        output.notice(f"Word author {author!r} has no stakeholder id; credited to --stakeholder")
     for item in result.feedback:
         output.notice(f"{item.id}: comment from {item.source}: {item.summary}")
 

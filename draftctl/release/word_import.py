@@ -26,6 +26,7 @@ from draftctl.release.word_map import markdown_blocks, title_shift, word_blocks
 from draftctl.release.word_props import COMMIT, DIGEST, DRAFT, VERSION, read_custom_properties
 from draftctl.release.word_read import Comment, WordDoc, WordTable, read_word
 from draftctl.review.log import resolve_rev
+from draftctl.textutil import plural
 
 AUTHORS_TABLE = "word-authors"
 UNTRACKED_TRAILER = "Untracked-Edits"
@@ -259,7 +260,7 @@ def import_review(
             message = message.rstrip("\n") + f"\n{UNTRACKED_TRAILER}: {len(result.untracked)}\n"
         result.commit = _commit(ws, path, new_text, message, identity)
     if entries:
-        subject = f"Record {len(entries)} comment(s) from {name} ({opts.round})"
+        subject = f"Record {plural(len(entries), 'comment')} from {name} ({opts.round})"
         result.feedback = add_feedback_items(ws, entries, subject, identity=identity)
     return result
 
@@ -291,7 +292,8 @@ def _on_top(
     if conflicts:
         write_report(report, result, conflicts)
         raise ImportConflict(
-            f"{len(conflicts)} change(s) in the review conflict with edits made to {path} "
+            f"{plural(len(conflicts), 'change')} in the review "
+            f"{'conflicts' if len(conflicts) == 1 else 'conflict'} with edits made to {path} "
             f"since {result.base_label}; nothing was recorded",
             f"see {report}: resolve those places by hand, then import again with --base HEAD",
         )
@@ -346,7 +348,7 @@ def _rationale(result: ImportResult, name: str) -> str:
     parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n]
     text = f"Tracked changes returned in {name} ({', '.join(parts) or 'none'}"
     if result.untracked:
-        text += f"; {len(result.untracked)} untracked edit(s)"
+        text += f"; {plural(len(result.untracked), 'untracked edit')}"
     return text + f"), made to {result.base_label}"
 
 
@@ -354,7 +356,7 @@ def _body(result: ImportResult) -> str:
     lines = []
     for author in dict.fromkeys(c.author for c in result.tracked):
         mine = [c for c in result.tracked if c.author == author]
-        lines.append(f"Word author {author or '(none)'}: {len(mine)} tracked change(s)")
+        lines.append(f"Word author {author or '(none)'}: {plural(len(mine), 'tracked change')}")
     for edit in result.untracked:
         lines.append(f"untracked {edit.kind} in {edit.section or '(top)'}: {_short(edit)}")
     if result.merged:
