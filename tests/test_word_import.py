@@ -249,7 +249,10 @@ def test_conflict_leaves_the_repository_byte_identical(repo: Path) -> None:
     before = _snapshot(repo)
     result = Cli(repo)("import", str(review), "--round", "national", ok=False)
     assert result.code == 1
-    assert "conflict with edits made to drafts/policy.md since v1" in result.err
+    assert (
+        "1 change in the review conflicts with edits made to drafts/policy.md since v1"
+        in result.err
+    )
     assert _snapshot(repo) == before
     report = (repo.parent / "kenya-review.import-report.md").read_text(encoding="utf-8")
     assert "## 1. Policy on migrant workers' rights › Scope" in report
