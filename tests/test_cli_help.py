@@ -82,7 +82,7 @@ def test_older_spellings_are_hidden_names_of_the_one_option() -> None:
             for name in hidden_names(param):
                 hidden.setdefault(name, set()).add(" ".join(path))
     assert hidden == {
-        "--by": {"commit", "diff", "log", "attribute"},
+        "--by": {"commit", "diff", "log", "attribute", "mv"},
         "--from": {"feedback add", "feedback list", "import"},
         "--at": {"blame"},
         "--since": {"check"},

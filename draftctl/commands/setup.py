@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from draftctl import output
+from draftctl.commands import complete, options
 from draftctl.commands.context import App, workspace
 
 
@@ -45,12 +46,17 @@ def new(
 
 def mv(
     ctx: typer.Context,
-    old: str = typer.Argument(..., metavar="OLD", help="The draft to rename, e.g. `policy`."),
-    new: str = typer.Argument(..., metavar="NEW", help="Its new name, e.g. `sex-work-policy`."),
-    round_id: str | None = typer.Option(
-        None, "--round", help="The round behind the rename (default: bookkeeping, no round)."
+    old: str = typer.Argument(
+        ...,
+        metavar="OLD",
+        help="The draft to rename, e.g. `policy`.",
+        autocompletion=complete.drafts,
     ),
-    by: list[str] = typer.Option([], "--by", help="A stakeholder who asked for it (repeat)."),
+    new: str = typer.Argument(..., metavar="NEW", help="Its new name, e.g. `sex-work-policy`."),
+    round_id: str | None = options.round_id(
+        "The round behind the rename (default: bookkeeping, no round)."
+    ),
+    by: list[str] = options.stakeholders("A stakeholder who asked for it (repeat).", "--by"),
     why: str | None = typer.Option(None, "--why", help="The rationale, one paragraph."),
 ) -> None:
     """Rename a draft in one commit; its history (diff, blame, log) follows the new name.
@@ -65,7 +71,7 @@ def mv(
     ws = workspace(ctx)
     given = build_attribution(ws.config, round_id, by, why, []) if round_id else None
     if given is None and (by or why):
-        raise typer.BadParameter("--by and --why need --round", param_hint="--round")
+        raise typer.BadParameter("--stakeholder and --why need --round", param_hint="--round")
     old_path, new_path, commit = move_draft(ws, old, new, given)
     output.notice(f"renamed {old_path} to {new_path} ({commit[:10]})")
 
