@@ -114,7 +114,7 @@ def run_tty(repo: Path, *args: str) -> tuple[int, str]:
     """Run draftctl with its stdout on a pseudo-terminal, as a person at a terminal would."""
     leader, follower = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "draftctl", "--repo", str(repo), *args],
+        [sys.executable, "-m", "draftctl", "--repo", str(repo), "--no-pager", *args],
         stdout=follower,
         stderr=subprocess.PIPE,
     )

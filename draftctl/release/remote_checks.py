@@ -11,6 +11,7 @@ from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError
 from draftctl.git.repo import NOTES_REF, GitRepo, run_git
 from draftctl.git.trailers import parse_trailers
+from draftctl.textutil import plural
 
 _NOTE_PATH = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _MAX_NOTE_BYTES = 64 * 1024
@@ -133,9 +134,10 @@ def refuse_failing_commits(ws: Workspace, remote: str, branch: str, theirs: str 
     if findings:
         short = branch.removeprefix("refs/heads/")
         listed = ", ".join(f.commit[:10] for f in findings[:5])
-        command = f"draftctl check --since {since[:10]}" if since else "draftctl check"
+        command = f"draftctl check --from {since[:10]}" if since else "draftctl check"
         raise SyncRefused(
-            f"{len(findings)} commit(s) to push to {remote}/{short} fail `draftctl check` "
+            f"{plural(len(findings), 'commit')} to push to {remote}/{short} "
+            f"{'fails' if len(findings) == 1 else 'fail'} `draftctl check` "
             f"({listed}); nothing was pushed",
             f"see why with `{command}`, attribute each with `draftctl attribute REV --round R`, "
             "then run `draftctl sync` again",
