@@ -11,7 +11,7 @@ from pathlib import Path
 from draftctl.consultation.config import Config, Round
 from draftctl.consultation.feedback import Register, load_register, unknown_feedback
 from draftctl.consultation.history import CommitRecord, read_log
-from draftctl.consultation.workspace import Workspace
+from draftctl.consultation.workspace import Workspace, resolve_rev
 from draftctl.errors import AlreadyExists, DraftctlError
 
 HOOK_NAME = "pre-push"
@@ -84,8 +84,6 @@ def check_history(ws: Workspace, since: str | None = None) -> list[Finding]:
     """The commits changing drafts (after `since`, up to HEAD) that fail the check, newest first."""
     revisions = ["HEAD"]
     if since:
-        from draftctl.review.log import resolve_rev
-
         revisions = [f"{resolve_rev(ws, since, '--since')}..HEAD"]
     register = load_register(ws)
     findings = []

@@ -8,11 +8,10 @@ from draftctl.consultation.check import round_closed_on
 from draftctl.consultation.feedback import check_feedback_refs
 from draftctl.consultation.history import CommitRecord, attribution_of, read_log
 from draftctl.consultation.recording import build_attribution
-from draftctl.consultation.workspace import Workspace
+from draftctl.consultation.workspace import Workspace, resolve_rev
 from draftctl.errors import DraftctlError
 from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_trailer_block
-from draftctl.review.log import resolve_rev
 
 
 @dataclass(frozen=True)

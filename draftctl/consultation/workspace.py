@@ -233,6 +233,17 @@ def _drafts_folder(top: Path) -> str:
         return "drafts"
 
 
+def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
+    """The commit id for a version name, commit id or git revision; refuses anything else."""
+    commit = ws.repo.rev_parse(rev)
+    if commit is None:
+        raise DraftctlError(
+            f"unknown revision {rev!r} for {what}",
+            "name a version (`draftctl versions`), a commit id, or a git revision such as HEAD~2",
+        )
+    return commit
+
+
 def open_workspace(start: Path | None) -> Workspace:
     """The drafts repository containing `start`; refuses outside one."""
     gitrepo.git_version()

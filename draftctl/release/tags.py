@@ -34,7 +34,7 @@ from datetime import date as Date
 
 from draftctl.consultation.config import CONFIG_FILE, parse_config
 from draftctl.consultation.history import read_log
-from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import (
     AlreadyExists,
     ConfigError,
@@ -66,7 +66,6 @@ from draftctl.release.versions import (
     message_trailers,
     read_tags,
 )
-from draftctl.review.log import resolve_rev
 from draftctl.textutil import plural
 
 _REGULAR = ("100644", "100755")

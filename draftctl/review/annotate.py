@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 from draftctl.consultation.config import Config
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
-from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.engine.attribution import AttributedDiff, Step, attribute
 from draftctl.engine.counts import count_words
 from draftctl.engine.sections import matches
 from draftctl.errors import DraftctlError, DraftError, UnknownId
 from draftctl.names import check_slug
 from draftctl.release.versions import latest_version
-from draftctl.review.log import resolve_rev
 
 if TYPE_CHECKING:
     from draftctl.engine.diff import BlockPair, Segment

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
-from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft
+from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft, resolve_rev
 from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.engine.diff import no_gc
 from draftctl.engine.tokens import is_word, solid_spans
@@ -68,8 +68,6 @@ class BlameBlock:
 def _sources(ws: Workspace, path: str, at: str) -> list[Source]:
     """The steps to replay, oldest first: the commits of the first-parent history that change
     the draft (attribution after notes), then the work tree when `at` is WORKTREE."""
-    from draftctl.review.log import resolve_rev
-
     if at != WORKTREE:
         rev = resolve_rev(ws, at, "--at")
         if ws.bytes_at(rev, lineage(ws, path).at(rev)) is None:

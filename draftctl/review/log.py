@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, filter_records, read_log
-from draftctl.consultation.workspace import Workspace
-from draftctl.errors import DraftctlError, UnknownId
+from draftctl.consultation.workspace import Workspace, resolve_rev
+from draftctl.errors import UnknownId
 from draftctl.names import check_slug
-
-
-def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
-    """The commit id for a version name, commit id or git revision; refuses anything else."""
-    commit = ws.repo.rev_parse(rev)
-    if commit is None:
-        raise DraftctlError(
-            f"unknown revision {rev!r} for {what}",
-            "name a version (`draftctl versions`), a commit id, or a git revision such as HEAD~2",
-        )
-    return commit
 
 
 def collect_log(

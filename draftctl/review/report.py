@@ -9,7 +9,7 @@ from draftctl.consultation.config import Round, Stakeholder
 from draftctl.consultation.feedback import FeedbackItem, is_feedback_id, load_register
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
-from draftctl.consultation.workspace import WORKTREE, Workspace
+from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import DraftctlError
 from draftctl.names import check_slug
 from draftctl.review.annotate import (
@@ -23,7 +23,6 @@ from draftctl.review.annotate import (
     annotate_range,
     apply_filters,
 )
-from draftctl.review.log import resolve_rev
 from draftctl.review.response import response_json
 from draftctl.review.revisions import Revision, revision
 from draftctl.review.setting import Setting, build_setting
