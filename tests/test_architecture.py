@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
+import tomllib
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "draftctl"
+import grimp
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "draftctl"
 MAX_LINES = 500
 # Modules still over the limit while their split is under way. Each entry names who is
 # splitting it; remove the entry when the split lands (the test below then guards it).
@@ -51,3 +57,17 @@ def test_every_module_opens_with_a_docstring_saying_its_job() -> None:
         if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert not missing, f"modules without a docstring: {missing}"
+
+
+def test_every_declared_dependency_is_imported_by_the_package() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    graph = grimp.build_graph("draftctl", include_external_packages=True)
+    imported = {m for m in graph.modules if not m.startswith("draftctl")}
+    providers = importlib.metadata.packages_distributions()
+    unused = []
+    for requirement in declared:
+        dist = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower()
+        names = {name for name, dists in providers.items() if dist in map(str.lower, dists)}
+        if not names & imported:
+            unused.append(dist)
+    assert not unused, f"declared in pyproject.toml but imported nowhere in draftctl: {unused}"
