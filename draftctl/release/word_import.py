@@ -16,16 +16,15 @@ from pathlib import Path
 from draftctl.consultation.config import CONFIG_FILE
 from draftctl.consultation.feedback import FEEDBACK_FILE, FeedbackItem, add_feedback_items
 from draftctl.consultation.recording import build_attribution
-from draftctl.consultation.workspace import Workspace, atomic_write
+from draftctl.consultation.workspace import Workspace, atomic_write, resolve_rev
 from draftctl.errors import DraftctlError, DraftError, NothingToCommit
-from draftctl.git.repo import Identity
+from draftctl.git.commits import Identity
 from draftctl.git.trailers import format_message
 from draftctl.release.tags import content_digest
 from draftctl.release.word_apply import Conflict, Edit, block_edits, compose, merge3
 from draftctl.release.word_map import markdown_blocks, title_shift, word_blocks
 from draftctl.release.word_props import COMMIT, DIGEST, DRAFT, VERSION, read_custom_properties
 from draftctl.release.word_read import Comment, WordDoc, WordTable, read_word
-from draftctl.review.log import resolve_rev
 from draftctl.textutil import plural
 
 AUTHORS_TABLE = "word-authors"
