@@ -1,4 +1,4 @@
-"""Small text helpers shared by the core: splitting lines byte-exactly, showing controls."""
+"""Small text helpers shared by the core: lines keeping their ends, showing controls."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def split_lines(text: str) -> list[str]:
+def lines_keeping_ends(text: str) -> list[str]:
     """Lines with their `\\n` ends; a CR stays part of its line, so bytes survive a round trip."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]

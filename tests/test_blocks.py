@@ -17,11 +17,11 @@ from draftctl.engine.blocks import (
     block_key,
     find_section,
     heading_text,
+    lines_without_ends,
     markdown_it_starts,
     parse_blocks,
     scan_starts,
     section_of,
-    split_lines,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -287,7 +287,7 @@ def test_scanner_agrees_with_markdown_it(parts: list[str], tight: list[bool]) ->
     text = ""
     for k, part in enumerate(parts):
         text += part + ("" if k < len(tight) and tight[k] else "\n")
-    lines = split_lines(text)
+    lines = lines_without_ends(text)
     assert scan_starts(lines) == markdown_it_starts(lines)
 
 
@@ -295,7 +295,7 @@ def test_scanner_agrees_with_markdown_it(parts: list[str], tight: list[bool]) ->
 def test_scanner_agrees_on_generated_policy_drafts(size: int) -> None:
     old, new = gen_drafts.make_pair(size, seed=size)
     for text in (old, new):
-        lines = split_lines(text)
+        lines = lines_without_ends(text)
         assert scan_starts(lines) == markdown_it_starts(lines)
 
 

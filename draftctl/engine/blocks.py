@@ -64,7 +64,7 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def split_lines(text: str) -> list[str]:
+def lines_without_ends(text: str) -> list[str]:
     """The lines of `text` without their line endings (CRLF, CR and LF all end a line)."""
     lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "" and len(lines) > 1:
@@ -76,7 +76,7 @@ def parse_blocks(text: str) -> list[Block]:
     """Split `text` into blocks whose `raw` texts join back to exactly `text`."""
     if not text:
         return []
-    lines = split_lines(text)
+    lines = lines_without_ends(text)
     first = _front_matter_lines(text)
     starts = _block_starts(text, lines, first)
     return _make_blocks(text, line_starts(text), starts)
@@ -85,7 +85,7 @@ def parse_blocks(text: str) -> list[Block]:
 def _front_matter_lines(text: str) -> int:
     """Number of lines taken by a leading YAML front matter block (0 if none)."""
     match = _FRONT_MATTER.match(text)
-    return len(split_lines(match.group())) if match else 0
+    return len(lines_without_ends(match.group())) if match else 0
 
 
 def _block_starts(text: str, lines: list[str], first: int) -> list[tuple[int, str]]:
@@ -249,7 +249,7 @@ def _make_blocks(text: str, offsets: list[int], starts: list[tuple[int, str]]) -
 
 def heading_level(raw: str) -> int:
     """1–6 for an ATX or setext heading's source text, 0 if it is not one."""
-    lines = [line for line in split_lines(raw) if line.strip()]
+    lines = [line for line in lines_without_ends(raw) if line.strip()]
     if not lines:
         return 0
     atx = _ATX.match(lines[0])
@@ -262,7 +262,7 @@ def heading_level(raw: str) -> int:
 
 
 def _heading_text(raw: str) -> str:
-    lines = [line for line in split_lines(raw) if line.strip()]
+    lines = [line for line in lines_without_ends(raw) if line.strip()]
     atx = _ATX.match(lines[0])
     text = _ATX_CLOSE.sub("", lines[0][atx.end() :]) if atx else " ".join(lines[:-1])
     return " ".join(text.split())

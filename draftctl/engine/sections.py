@@ -6,12 +6,12 @@ from diff_match_patch import diff_match_patch
 
 from draftctl.engine.blocks import parse_blocks
 from draftctl.errors import DraftError
-from draftctl.textutil import split_lines
+from draftctl.textutil import lines_keeping_ends
 
 
 def line_sections(text: str) -> list[tuple[str, ...]]:
     """The section path of every line of `text`."""
-    lines = split_lines(text)
+    lines = lines_keeping_ends(text)
     paths: list[tuple[str, ...]] = [()] * len(lines)
     offsets, pos = [], 0
     for line in lines:
@@ -55,7 +55,7 @@ def select_sections(old: str, new: str, selectors: list[str]) -> str:
         return any(matches(path, s) for s in selectors)
 
     dmp = diff_match_patch()
-    old_lines, new_lines = split_lines(old), split_lines(new)
+    old_lines, new_lines = lines_keeping_ends(old), lines_keeping_ends(new)
     a, b, _ = dmp.diff_linesToChars("".join(old_lines), "".join(new_lines))
     ops = dmp.diff_main(a, b, False)
     result: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from draftctl.textutil import split_lines
+from draftctl.textutil import lines_keeping_ends
 
 ROUND = "Consultation-Round"
 PROMPTED_BY = "Prompted-By"
@@ -176,7 +176,7 @@ def parse_trailers(message: str, *, divider: bool = False) -> list[tuple[str, st
     With `divider`, a line starting with `---` ends the message (interpret-trailers' default);
     without it, as in `git log --format=%(trailers)`, it does not.
     """
-    lines = split_lines(message)
+    lines = lines_keeping_ends(message)
     end = _patch_start(lines) if divider else len(lines)
     end = _ignored_tail(lines[:end])
     start = _trailer_start(lines, end)
