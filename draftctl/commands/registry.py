@@ -40,12 +40,12 @@ def round_list(
 
     Example: draftctl round list --json
     """
-    from draftctl.render.tables import print_table, rounds_table
-
     rounds = list(workspace(ctx).config.rounds.values())
     if as_json:
         output.print_json([r.as_json() for r in rounds])
     else:
+        from draftctl.render.tables import print_table, rounds_table
+
         print_table(output.console(), rounds_table(rounds))
 
 
@@ -138,12 +138,12 @@ def stakeholder_list(
 
     Example: draftctl stakeholder list
     """
-    from draftctl.render.tables import print_table, stakeholders_table
-
     people = list(workspace(ctx).config.stakeholders.values())
     if as_json:
         output.print_json([p.as_json() for p in people])
     else:
+        from draftctl.render.tables import print_table, stakeholders_table
+
         print_table(output.console(), stakeholders_table(people))
 
 
