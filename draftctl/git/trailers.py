@@ -213,7 +213,7 @@ def format_trailer_block(attribution: Attribution) -> str:
 def without_attribution(message: str) -> str:
     """`message` with draftctl's own trailers (and their continuation lines) taken out of its
     trailer block, for displays that show the attribution parsed; other trailers stay."""
-    lines = split_lines(message)
+    lines = lines_keeping_ends(message)
     end = _ignored_tail(lines)
     start = _trailer_start(lines, end)
     ours = {key.lower() for key in (ROUND, PROMPTED_BY, RATIONALE, FEEDBACK, ACTION)}
