@@ -64,7 +64,7 @@ def notice(message: str) -> None:
 
 def error(message: str, hint: str = "") -> None:
     """The one place errors are printed: `error: …` then `hint: …`."""
-    from draftctl.textutil import markup_safe as safe
+    from draftctl.render.safe import markup_safe as safe
 
     err = console(stderr=True)
     err.print(f"[bold red]error:[/] {safe(message, one_line=False)}")

@@ -34,15 +34,6 @@ def _picture(match: re.Match[str]) -> str:
     return "\u21b5" if code in (0x2028, 0x2029) else "\ufffd"
 
 
-def markup_safe(text: str, *, one_line: bool = True) -> str:
-    """A stored value made safe inside a rich markup string: controls shown as symbols and
-    `[…]` escaped, so "See annex [a] and [b]" prints as written. Where a renderable will do,
-    prefer `rich.text.Text(visible(value))`, which is never read as markup."""
-    from rich.markup import escape
-
-    return escape(visible(text, one_line=one_line))
-
-
 def plural(count: int, noun: str, many: str = "") -> str:
     """`1 commit`, `2 commits`: the count with its noun, never `commit(s)`."""
     return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -16,12 +16,11 @@ MAX_LINES = 500
 # Modules still over the limit while their split is under way. Each entry names who is
 # splitting it; remove the entry when the split lands (the test below then guards it).
 OVER_THE_LIMIT = {
-    "render/docx.py",  # being split by what it writes (redline work, issue 13)
-    "engine/blocks.py",  # left over from the engine rewrite (engine work, issue 13)
-    "review/annotate.py",  # reads from the engine; its split follows the engine rewrite
-    "git/repo.py",  # being split by job: process, cat-file reader, commits/refs/locks (shape)
-    "release/tags.py",  # verification moves to its own module (shape)
-    "render/html.py",  # the style sheet moves to its own module (shape)
+    # Known debts, each to be split by job (open work, named in the closing note of issue 13):
+    "engine/blocks.py",  # the Markdown block scanner (579 lines)
+    "review/annotate.py",  # history gathering and the result types it builds
+    "git/repo.py",  # GitRepo: process, cat-file reader, commits, refs and locks
+    "release/tags.py",  # digest, create-only tags, outcome, and verification
 }
 
 

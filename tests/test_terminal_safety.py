@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from draftctl.textutil import markup_safe, visible
+from draftctl.render.safe import markup_safe
+from draftctl.textutil import visible
 from tests.conftest import Cli, git, run_main
 
 ESC = "\x1b]0;owned\x07\x1b[2J"

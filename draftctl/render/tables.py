@@ -13,7 +13,7 @@ from rich.text import Text
 from draftctl.consultation.config import Config, Round, Stakeholder
 from draftctl.consultation.history import CommitRecord
 from draftctl.consultation.workspace import Workspace
-from draftctl.textutil import markup_safe as safe
+from draftctl.render.safe import markup_safe as safe
 from draftctl.textutil import plural, visible
 
 _STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
