@@ -68,3 +68,15 @@ def test_every_declared_dependency_is_imported_by_the_package() -> None:
         if not names & imported:
             unused.append(dist)
     assert not unused, f"declared in pyproject.toml but imported nowhere in draftctl: {unused}"
+
+
+def test_every_module_imports() -> None:
+    """A module that names a module that does not exist fails here, not at a user's command."""
+    import importlib
+    import pkgutil
+
+    import draftctl
+
+    for info in pkgutil.walk_packages(draftctl.__path__, "draftctl."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)

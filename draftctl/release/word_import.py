@@ -18,7 +18,7 @@ from draftctl.consultation.feedback import FEEDBACK_FILE, FeedbackItem, add_feed
 from draftctl.consultation.recording import build_attribution
 from draftctl.consultation.workspace import Workspace, atomic_write, resolve_rev
 from draftctl.errors import DraftctlError, DraftError, NothingToCommit
-from draftctl.git.commits import Identity
+from draftctl.git.repo import Identity
 from draftctl.git.trailers import format_message
 from draftctl.release.tags import content_digest
 from draftctl.release.word_apply import Conflict, Edit, block_edits, compose, merge3
