@@ -81,7 +81,10 @@ def test_sync_runs_check_on_what_it_would_push(world: Path) -> None:
     before_remote, before = _refs(world / "shared.git"), snapshot(alice)
     done = run_main(alice, "sync")
     _clean(done)
-    assert done.returncode == 1 and "fail `draftctl check`" in done.stderr
+    assert (
+        done.returncode == 1
+        and "1 commit to push to origin/main fails `draftctl check`" in done.stderr
+    )
     assert sha[:10] in done.stderr and "hint:" in done.stderr
     assert _refs(world / "shared.git") == before_remote and snapshot(alice) == before
     Cli(alice)("attribute", sha, "--round", "evidence")
