@@ -162,3 +162,18 @@ def test_following_the_diverged_hint_passes_check(world: Path) -> None:
     assert run_main(alice, "sync").returncode == 0
     assert run_main(alice, "check").returncode == 0
     assert "Bob, attributed later." in (alice / "drafts" / "policy.md").read_text()
+
+
+def test_an_empty_clone_points_at_the_remote_branch_not_at_init(world: Path) -> None:
+    """A remote whose HEAD names `master` while the drafts are on `main` clones empty; status
+    there must name the branch to switch to, never `draftctl init` (an unrelated history)."""
+    bare = world / "master-head.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "master", str(bare)], check=True)
+    git(world / "alice", "push", "-q", str(bare), "main")
+    subprocess.run(["git", "clone", "-q", str(bare), str(world / "carol")], check=True)
+    refused = run_main(world / "carol", "status")
+    _clean(refused)
+    assert refused.returncode == 1 and "origin/main holds the drafts" in refused.stderr
+    assert "run `draftctl init`" not in refused.stderr
+    git(world / "carol", *shlex.split(_quoted(refused.stderr, "git switch"))[1:])
+    assert run_main(world / "carol", "status").returncode == 0

@@ -250,9 +250,27 @@ def open_workspace(start: Path | None) -> Workspace:
     repo = gitrepo.discover(start)
     config_file = repo.top / CONFIG_FILE
     if not config_file.is_file():
-        raise NotADraftsRepository(
-            f"{repo.top} is a git repository but not a drafts repository (no {CONFIG_FILE})",
-            "run `draftctl init` to adopt it",
-        )
+        raise _not_drafts(repo)
     text = decode_draft(config_file.read_bytes(), CONFIG_FILE)
     return Workspace(repo, parse_config(text))
+
+
+def _not_drafts(repo: GitRepo) -> NotADraftsRepository:
+    """The refusal for a repository without draftctl.toml; in a fresh clone whose branch is
+    unborn but whose remote holds a drafts repository, the hint names that branch, not `init`
+    (which would start an unrelated history)."""
+    problem = f"{repo.top} is a git repository but not a drafts repository (no {CONFIG_FILE})"
+    if repo.head() is None:
+        for ref in remote_drafts_branches(repo):
+            remote, _, branch = ref.partition("/")
+            return NotADraftsRepository(
+                f"{problem}: this clone has no branch yet, but {ref} holds the drafts",
+                f"run `git switch {branch}` to work on {remote}'s drafts (not `draftctl init`)",
+            )
+    return NotADraftsRepository(problem, "run `draftctl init` to adopt it")
+
+
+def remote_drafts_branches(repo: GitRepo) -> list[str]:
+    """Remote-tracking branches (`origin/main` …) whose tip holds a draftctl.toml."""
+    names = repo.git("for-each-ref", "--format=%(refname:short)", "refs/remotes").split()
+    return [n for n in names if not n.endswith("/HEAD") and repo.read_blob(n, CONFIG_FILE)]
