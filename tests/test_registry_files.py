@@ -175,3 +175,21 @@ def test_two_feedback_adds_at_once_get_two_ids(drafts_repo: Path) -> None:
     assert kept == sorted(
         s for (code, _), s in zip(results, ["First", "Second"], strict=True) if code == 0
     )
+
+
+def test_a_new_key_goes_after_the_one_before_it_whatever_the_tomlkit_release() -> None:
+    """Closing a round adds `closes` right after `opens`, comments kept: the file's bytes (and
+    so every commit id) must not depend on a private tomlkit method that changed in 0.15.3."""
+    from draftctl.consultation import tomledit
+
+    doc = tomledit.parse_document(
+        '[rounds.ev]\ntitle = "Ev"  # hand\nopens = 2015-01-01\nstakeholders = ["who"]  # keep\n',
+        "draftctl.toml",
+    )
+    values = {"title": "Ev", "opens": tomledit.iso_day("2015-01-01")}
+    values |= {"closes": tomledit.iso_day("2015-02-01"), "stakeholders": ["who"]}
+    tomledit.set_values(doc, "rounds", "ev", values)
+    assert tomledit.dump(doc) == (
+        '[rounds.ev]\ntitle = "Ev"  # hand\nopens = 2015-01-01\ncloses = 2015-02-01\n'
+        'stakeholders = ["who"]  # keep\n'
+    )

@@ -75,14 +75,18 @@ def _require_table(value: object, where: str) -> None:
 
 
 def _insert(table: Any, before: list[str], name: str, value: Value) -> None:
-    """Add `name` right after the last of `before` (else at the end of the table)."""
-    if before:
-        try:
-            table.value._insert_after(before[-1], name, value)
-            return
-        except (AttributeError, KeyError, TypeError):
-            pass
+    """Add `name` right after the last of `before` (else at the end of the table), with
+    tomlkit's public API only: the keys after it are taken out and put back, comments kept."""
+    keys = list(table.keys())
+    if not before or before[-1] not in keys:
+        table[name] = value
+        return
+    tail = [(key, table.value.item(key)) for key in keys[keys.index(before[-1]) + 1 :]]
+    for key, _ in tail:
+        del table[key]
     table[name] = value
+    for key, item in tail:
+        table[key] = item
 
 
 def dump(doc: Any) -> str:
