@@ -176,7 +176,10 @@ def atomic_write(target: Path, data: bytes) -> None:
 def _replace(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    _sweep_stale_temps(target)
+    handle, temp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -187,6 +190,29 @@ def _replace(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _sweep_stale_temps(target: Path) -> None:
+    """Remove temporary files that an earlier write of `target` left when its process was
+    killed mid-write (`.NAME.PID.*.tmp` whose PID is no longer running); like a stale git
+    lock, they hold nothing the target does not."""
+    prefix = f".{target.name}."
+    with os.scandir(target.parent) as entries:
+        names = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    for name in names:
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            (target.parent / name).unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
 
 
 _KEPT_FILES = (CONFIG_FILE, "feedback.toml")
