@@ -70,6 +70,21 @@ def test_every_declared_dependency_is_imported_by_the_package() -> None:
     assert not unused, f"declared in pyproject.toml but imported nowhere in draftctl: {unused}"
 
 
+def test_every_third_party_import_is_declared() -> None:
+    """A package the code imports must be a declared dependency, not something another
+    dependency happens to pull in (lxml arrives with python-docx, but we call it ourselves)."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    dists = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in declared}
+    graph = grimp.build_graph("draftctl", include_external_packages=True)
+    providers = importlib.metadata.packages_distributions()
+    undeclared = sorted(
+        top
+        for top in {m.split(".")[0] for m in graph.modules if not m.startswith("draftctl")}
+        if top in providers and not {d.lower() for d in providers[top]} & dists
+    )
+    assert not undeclared, f"imported by draftctl but not declared in pyproject.toml: {undeclared}"
+
+
 def test_every_module_imports() -> None:
     """A module that names a module that does not exist fails here, not at a user's command."""
     import importlib
