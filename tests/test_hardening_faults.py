@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from draftctl.consultation.workspace import staged_write
 from draftctl.sample.demo import sample_dir
 from tests.conftest import Cli, git, snapshot
 from tests.hardening_helpers import (
@@ -295,6 +296,22 @@ class _Op:
         self.check_files()
 
 
+def test_a_staged_write_lands_only_when_its_block_succeeds(tmp_path: Path) -> None:
+    """`feedback add` and `round add` write the new file beside the old one, commit, then
+    rename: a failure in between (here raised by hand) leaves the old file and no temp."""
+    target = tmp_path / "feedback.toml"
+    target.write_bytes(b"old\n")
+    with pytest.raises(RuntimeError), staged_write(target, b"new\n"):
+        assert target.read_bytes() == b"old\n"  # not in place until the block is done
+        raise RuntimeError("the commit failed")
+    assert target.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.toml"]
+    with staged_write(target, b"new\n"):
+        pass
+    assert target.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.toml"]
+
+
 def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(drafts_repo: Path) -> None:
     """A temporary file left by a killed process (its PID no longer runs) goes at the next
     write of the same file; one of a running process, or of another file, is left alone."""
@@ -503,6 +520,7 @@ def test_full_disk(drafts_repo: Path, tiny_disk: Path) -> None:
     for args in (
         ("commit", "--round", "evidence", "-m", "Record"),
         ("round", "add", "late", "--title", "Late round"),
+        ("feedback", "add", "--round", "evidence", "--from", "who", "--summary", "Full"),
     ):
         line = assert_refused(cli(*args, ok=False))
         assert "space" in line.lower(), line

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from draftctl.consultation.config import Config
 from draftctl.consultation.config import _quote as toml_string
 from draftctl.consultation.tomledit import dump, iso_day, new_document, parse_document, set_values
-from draftctl.consultation.workspace import Workspace, atomic_write, decode_draft
+from draftctl.consultation.workspace import Workspace, decode_draft, staged_write
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
 from draftctl.git.repo import Identity
 from draftctl.git.trailers import Attribution, format_message
@@ -219,10 +219,11 @@ def _edit_register(
         parse_register(new_text)
         out = new_text.encode("utf-8")
         message = format_message(subject, Attribution(action=action))
-        # NothingToCommit: an interrupted earlier run committed it; just bring the file up to date.
-        with suppress(NothingToCommit):
+        # The new file is written beside the old one first (a full disk stops here, before the
+        # commit), then renamed into place once committed. NothingToCommit: an interrupted
+        # earlier run committed it; just bring the file up to date.
+        with staged_write(ws.top / FEEDBACK_FILE, out), suppress(NothingToCommit):
             ws.repo.commit_files({FEEDBACK_FILE: out}, message, identity=who)
-        atomic_write(ws.top / FEEDBACK_FILE, out)
     return item
 
 

@@ -17,7 +17,7 @@ from draftctl.consultation.config import (
     parse_config,
 )
 from draftctl.consultation.tomledit import dump, iso_day, parse_document, set_values
-from draftctl.consultation.workspace import Workspace, atomic_write, decode_draft
+from draftctl.consultation.workspace import Workspace, decode_draft, staged_write
 from draftctl.errors import (
     AlreadyExists,
     ConfigError,
@@ -63,10 +63,11 @@ def edit_registry(
         config = parse_config(new_text)
         data = new_text.encode("utf-8")
         message = format_message(subject, Attribution(action=action))
-        # NothingToCommit: an interrupted earlier run committed it; just bring the file up to date.
-        with suppress(NothingToCommit):
+        # The new file is written beside the old one first (a full disk stops here, before the
+        # commit), then renamed into place once committed. NothingToCommit: an interrupted
+        # earlier run committed it; just bring the file up to date.
+        with staged_write(ws.top / CONFIG_FILE, data), suppress(NothingToCommit):
             ws.repo.commit_files({CONFIG_FILE: data}, message, identity=identity)
-        atomic_write(ws.top / CONFIG_FILE, data)
     ws.config = config
     return result
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
 from draftctl.git import repo as gitrepo
 from draftctl.git.repo import GitRepo
+
+T = TypeVar("T")
 
 WORKTREE = "WORKTREE"
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
@@ -163,8 +167,27 @@ def decode_draft(data: bytes, path: str) -> str:
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file and a rename: wholly old or wholly new."""
+    with staged_write(target, data):
+        pass
+
+
+@contextmanager
+def staged_write(target: Path, data: bytes) -> Iterator[None]:
+    """Write `data` beside `target` before the block runs (a full disk fails here, before the
+    block commits anything), then rename it into place; if the block fails, `target` is left
+    as it was and the temporary file goes."""
+    temp = _os_call(target, _prepare, target, data)
     try:
-        _replace(target, data)
+        yield
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _os_call(target, os.replace, temp, target)
+
+
+def _os_call(target: Path, call: Callable[..., T], *args: Any) -> T:
+    try:
+        return call(*args)
     except OSError as error:
         raise DraftctlError(
             f"cannot write {target}: {error.strerror or error}",
@@ -173,23 +196,25 @@ def atomic_write(target: Path, data: bytes) -> None:
         ) from None
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _prepare(target: Path, data: bytes) -> Path:
+    """A fsynced temporary file beside `target` holding `data`, with `target`'s mode."""
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     _sweep_stale_temps(target)
-    handle, temp = tempfile.mkstemp(
+    handle, name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
     )
+    temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, mode)
-        os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    return temp
 
 
 def _sweep_stale_temps(target: Path) -> None:
