@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from draftctl.git.repo import MIN_GIT
+from draftctl.git.process import MIN_GIT
 from tests.conftest import Cli, git, snapshot
 from tests.hardening_helpers import (
     assert_refused,

@@ -14,7 +14,8 @@ import pytest
 
 from draftctl.consultation.workspace import open_workspace
 from draftctl.errors import AlreadyExists
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
+from draftctl.release import digest
 from draftctl.release import tags as release
 from draftctl.release.versions import describe_versions, list_versions
 from tests.conftest import Cli, git, run_main, snapshot
@@ -79,7 +80,7 @@ def _mktag(repo: Path, target: str, name: str, message: str) -> str:
 def test_digest_recipe_is_pinned() -> None:
     files = [("drafts/b.md", b"two\n"), ("drafts/a.md", b"one\n")]
     expected = hashlib.sha256(b"drafts/a.md\x004\x00one\ndrafts/b.md\x004\x00two\n").hexdigest()
-    assert release.digest_files(files) == f"sha256:{expected}"
+    assert digest.digest_files(files) == f"sha256:{expected}"
 
 
 def test_digest_matches_recipe_and_ignores_the_work_tree(repo: Path) -> None:
@@ -87,9 +88,9 @@ def test_digest_matches_recipe_and_ignores_the_work_tree(repo: Path) -> None:
     Cli(repo)("commit", "--round", "evidence", "-m", "Annex")
     (repo / "drafts" / "notes.txt").write_text("not a draft\n")
     ws = open_workspace(repo)
-    before, drafts = release.content_digest(ws, ws.repo.head() or "")
+    before, drafts = digest.content_digest(ws, ws.repo.head() or "")
     _edit(repo, "uncommitted words\n")
-    assert release.content_digest(ws, ws.repo.head() or "")[0] == before
+    assert digest.content_digest(ws, ws.repo.head() or "")[0] == before
     assert before == _recipe(repo, "HEAD")
     assert drafts == ["drafts/annex.md", "drafts/policy.md"]
 

@@ -13,7 +13,7 @@ from draftctl.commands.context import workspace
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from draftctl.release.tags import Verification
+    from draftctl.release.verify import Verification
     from draftctl.release.versions import VersionEntry
 
 
@@ -139,7 +139,7 @@ def verify(
     Example: draftctl verify icm-2015
     """
     from draftctl.errors import VerificationFailed
-    from draftctl.release.tags import verify_version
+    from draftctl.release.verify import verify_version
 
     report = verify_version(workspace(ctx), name)
     if as_json:

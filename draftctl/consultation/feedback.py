@@ -15,7 +15,7 @@ from draftctl.consultation.config import _quote as toml_string
 from draftctl.consultation.tomledit import dump, iso_day, new_document, parse_document, set_values
 from draftctl.consultation.workspace import Workspace, decode_draft, staged_write
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import FEEDBACK_ID, FEEDBACK_MAX, check_slug, check_text
 

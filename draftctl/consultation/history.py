@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from draftctl.consultation.workspace import Workspace
 from draftctl.engine.counts import text_counts
 from draftctl.errors import GitError
-from draftctl.git.repo import NOTES_REF
+from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
 
 # Every field ends with NUL, which git's formatted fields cannot contain. Each commit starts with

@@ -10,7 +10,7 @@ from draftctl.consultation.history import CommitRecord, attribution_of, read_log
 from draftctl.consultation.recording import build_attribution
 from draftctl.consultation.workspace import Workspace, resolve_rev
 from draftctl.errors import DraftctlError
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_trailer_block
 
 

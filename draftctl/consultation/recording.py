@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from draftctl.consultation.config import Config
 from draftctl.consultation.workspace import Workspace, decode_draft
 from draftctl.errors import DraftError, InvalidValue, NothingToCommit, UnknownId
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
 

@@ -25,7 +25,7 @@ from draftctl.errors import (
     InvalidValue,
     NothingToCommit,
 )
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_date, check_slug, check_text
 

@@ -6,7 +6,7 @@ import os
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 
 ACTION = "mv"

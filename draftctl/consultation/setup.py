@@ -8,8 +8,8 @@ from pathlib import Path
 from draftctl.consultation.config import CONFIG_FILE, DEFAULT_LANGUAGE, Config, render_config
 from draftctl.consultation.workspace import Workspace, atomic_write, open_workspace
 from draftctl.errors import AlreadyExists, DraftError, NotADraftsRepository
-from draftctl.git import repo as gitrepo
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity, check_identity, git_version, run_git
+from draftctl.git.repo import discover
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
 
@@ -31,9 +31,7 @@ Say whom and what the policy covers, and what it leaves to other policies.
 
 def _refuse_git_dir(path: Path) -> None:
     """A bare repository or a .git folder has no work tree: never start another one inside."""
-    done = gitrepo.run_git(
-        path, ["rev-parse", "--is-bare-repository", "--is-inside-git-dir"], check=False
-    )
+    done = run_git(path, ["rev-parse", "--is-bare-repository", "--is-inside-git-dir"], check=False)
     if done.returncode == 0 and "true" in done.stdout.decode().split():
         raise NotADraftsRepository(
             f"{path.resolve()} is a bare git repository (or inside one's git folder): "
@@ -47,13 +45,13 @@ def init_repository(path: Path, name: str | None, identity: Identity | None = No
 
     Refused before anything is written when git has no identity; a failure part-way removes
     the folder and the `.git` that this call created, so a second try starts clean."""
-    gitrepo.git_version()
+    git_version()
     if (path / CONFIG_FILE).exists():
         raise AlreadyExists(
             f"{path.resolve()} is already a drafts repository ({CONFIG_FILE} exists)",
             "use it as it is; `draftctl status` shows where it stands",
         )
-    gitrepo.check_identity(_nearest_folder(path), identity)
+    check_identity(_nearest_folder(path), identity)
     made = [p for p in (path, path / ".git") if not p.exists() and not p.is_symlink()]
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -75,10 +73,10 @@ def _nearest_folder(path: Path) -> Path:
 
 def _adopt(path: Path, name: str | None, identity: Identity | None) -> Workspace:
     try:
-        repo = gitrepo.discover(path)
+        repo = discover(path)
     except NotADraftsRepository:
-        gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
-        repo = gitrepo.discover(path)
+        run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
+        repo = discover(path)
     if repo.top != path.resolve() and (repo.top / CONFIG_FILE).exists():
         raise AlreadyExists(
             f"{path.resolve()} is inside the drafts repository {repo.top}",
@@ -86,8 +84,8 @@ def _adopt(path: Path, name: str | None, identity: Identity | None) -> Workspace
             "`draftctl init` outside it",
         )
     if repo.top != path.resolve():
-        gitrepo.run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
-        repo = gitrepo.discover(path)
+        run_git(path, ["init", "--quiet", "--initial-branch=main", "--", "."])
+        repo = discover(path)
     title = check_text(name or path.resolve().name, "repository name")
     config = Config(name=title, language=DEFAULT_LANGUAGE)
     data = render_config(config).encode("utf-8")

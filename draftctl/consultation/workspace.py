@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
-from draftctl.git import repo as gitrepo
-from draftctl.git.repo import GitRepo
+from draftctl.git.process import git_version, run_git
+from draftctl.git.repo import GitRepo, discover
 
 T = TypeVar("T")
 
@@ -255,11 +255,11 @@ def refuse_output_over(target: Path) -> None:
     draft, or over any tracked file with uncommitted text; an earlier output file is fine."""
     real = target.absolute().resolve()
     folder = next((p for p in real.parents if p.is_dir()), Path("/"))
-    inside = gitrepo.run_git(folder, ["rev-parse", "--is-inside-git-dir"], check=False)
+    inside = run_git(folder, ["rev-parse", "--is-inside-git-dir"], check=False)
     if ".git" in real.parts or inside.stdout.strip() == b"true":
         raise DraftError(f"refusing to write {target}: it is inside a git folder", _OUTPUT_HINT)
     try:
-        repo = gitrepo.discover(folder)
+        repo = discover(folder)
     except NotADraftsRepository:
         return
     rel = real.relative_to(repo.top).as_posix() if real.is_relative_to(repo.top) else None
@@ -297,8 +297,8 @@ def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
 
 def open_workspace(start: Path | None) -> Workspace:
     """The drafts repository containing `start`; refuses outside one."""
-    gitrepo.git_version()
-    repo = gitrepo.discover(start)
+    git_version()
+    repo = discover(start)
     config_file = repo.top / CONFIG_FILE
     if not config_file.is_file():
         raise _not_drafts(repo)

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import DraftError, InvalidValue, VerificationFailed
-from draftctl.release.tags import content_digest, draft_blobs, drafts_folder_at
+from draftctl.release.digest import content_digest, draft_blobs, drafts_folder_at
 from draftctl.release.versions import Version, list_versions
 
 FORMATS = ("html", "markdown", "docx")

@@ -9,7 +9,9 @@ from pathlib import Path
 from draftctl.consultation.check import check_history
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError
-from draftctl.git.repo import NOTES_REF, GitRepo, run_git
+from draftctl.git.process import run_git
+from draftctl.git.refs import NOTES_REF
+from draftctl.git.repo import GitRepo
 from draftctl.git.trailers import parse_trailers
 from draftctl.textutil import plural
 

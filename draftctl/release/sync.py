@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import DraftctlError, GitError, RepositoryStateError
-from draftctl.git.repo import NOTES_REF, GitRepo
+from draftctl.git.refs import NOTES_REF
+from draftctl.git.repo import GitRepo
 from draftctl.names import ref_name_problem
 from draftctl.release.remote_checks import (
     SyncRefused,

@@ -1,14 +1,6 @@
-"""Versions for release: the content digest, create-only version and outcome tags, and verify.
+"""Cutting versions: create-only version tags after every guard, and outcome tags.
 
-Content-Digest recipe (stable; `verify` and anyone else can recompute it with plain git):
-
-1. Read `draftctl.toml` *at the tagged commit* for the drafts folder (`drafts` when absent).
-2. List the regular files (modes 100644 and 100755) under that folder whose path ends in
-   `.md`, from the commit's tree (`git ls-tree -r`), never from the work tree.
-3. Sort them by repository path compared as UTF-8 bytes.
-4. Feed SHA-256, for each file in turn: the path (UTF-8), a NUL byte, the content's length in
-   bytes as ASCII decimal, a NUL byte, then the content bytes exactly as stored in the blob.
-5. The trailer is `Content-Digest: sha256:<64 lower-case hex digits>`.
+The digest recipe is in `release/digest.py`, verification in `release/verify.py`.
 
 Tags: a version is an annotated tag whose message ends in trailers (`Draft-Status`,
 `Meeting`, `Content-Digest`, and `Allow-Unattributed: yes` plus one `Unattributed-Commit` per
@@ -27,26 +19,23 @@ version's outcome rather than as a version of its own.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import date as Date
 
-from draftctl.consultation.config import CONFIG_FILE, parse_config
 from draftctl.consultation.history import read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import (
     AlreadyExists,
-    ConfigError,
     DraftctlError,
     DraftError,
     GitError,
     InvalidName,
     InvalidValue,
-    VerificationFailed,
 )
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.names import check_date, check_ref_name, check_text
+from draftctl.release.digest import content_digest
+from draftctl.release.tagobject import SIGNATURE_START, parse_tag_object
 from draftctl.release.versions import (
     ALLOW_UNATTRIBUTED,
     DECIDED,
@@ -63,58 +52,11 @@ from draftctl.release.versions import (
     Version,
     find_version,
     latest_version,
-    message_trailers,
     read_tags,
 )
 from draftctl.textutil import plural
 
-_REGULAR = ("100644", "100755")
-_SIGNATURE_START = re.compile(
-    rb"^-----BEGIN (PGP SIGNATURE|PGP MESSAGE|SSH SIGNATURE|SIGNED MESSAGE)-----$", re.MULTILINE
-)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-# -- the content digest ----------------------------------------------------------------------
-
-
-def drafts_folder_at(ws: Workspace, commit: str) -> str:
-    """The drafts folder as draftctl.toml says at `commit` (`drafts` when it has none)."""
-    data = ws.repo.read_blob(commit, CONFIG_FILE)
-    if data is None:
-        return "drafts"
-    return parse_config(data.decode("utf-8", "replace")).drafts
-
-
-def draft_blobs(ws: Workspace, commit: str) -> list[tuple[str, str]]:
-    """(path, blob id) of every draft at `commit`, sorted by path as UTF-8 bytes."""
-    folder = drafts_folder_at(ws, commit)
-    entries = ws.repo.tree_blobs(commit, folder)
-    found = [
-        (path, oid) for mode, oid, path in entries if mode in _REGULAR and path.endswith(".md")
-    ]
-    return sorted(found, key=lambda item: item[0].encode("utf-8"))
-
-
-def digest_files(files: list[tuple[str, bytes]]) -> str:
-    """The Content-Digest of (path, content) pairs, in the documented recipe."""
-    hasher = hashlib.sha256()
-    for path, content in sorted(files, key=lambda item: item[0].encode("utf-8")):
-        hasher.update(path.encode("utf-8") + b"\0" + str(len(content)).encode("ascii") + b"\0")
-        hasher.update(content)
-    return f"sha256:{hasher.hexdigest()}"
-
-
-def content_digest(ws: Workspace, commit: str) -> tuple[str, list[str]]:
-    """The digest over every draft at `commit`, and the drafts it covers."""
-    files = []
-    for path, oid in draft_blobs(ws, commit):
-        content = ws.repo.read_object(oid)
-        if content is None:
-            raise GitError(f"cannot read {path} at {commit[:10]}: the object is missing")
-        files.append((path, content))
-    return digest_files(files), [path for path, _ in files]
-
 
 # -- cutting a version -----------------------------------------------------------------------
 
@@ -204,7 +146,7 @@ def _split_message(message: str | None, default: str) -> tuple[str, str]:
     if message is None:
         return default, ""
     check_text(message, "tag message", multiline=True)
-    marker = _SIGNATURE_START.search(message.strip().encode("utf-8"))
+    marker = SIGNATURE_START.search(message.strip().encode("utf-8"))
     if marker:
         # git reads everything from such a line on as the tag's signature, trailers included.
         raise InvalidValue(
@@ -352,197 +294,3 @@ def record_outcome(
     create_tag(ws, tag_name, version.commit, message, sign=sign, identity=identity)
     _, outcomes = read_tags(ws)
     return next(o for o in outcomes if o.name == tag_name)
-
-
-# -- verification ----------------------------------------------------------------------------
-
-
-@dataclass
-class TagObject:
-    """A tag object as git stores it: headers, message and the optional signature."""
-
-    object: str
-    type: str
-    tag: str
-    tagger: str
-    message: str
-    signature: str
-
-    @property
-    def trailers(self) -> dict[str, list[str]]:
-        subject, _, body = self.message.partition("\n")
-        return message_trailers(subject, body)
-
-    def first(self, key: str) -> str | None:
-        values = self.trailers.get(key.lower())
-        return values[0] if values else None
-
-
-def parse_tag_object(raw: bytes) -> TagObject:
-    """Split a raw tag object into its headers, message and signature."""
-    head, _, rest = raw.partition(b"\n\n")
-    headers: dict[str, str] = {}
-    for line in head.decode("utf-8", "replace").splitlines():
-        key, _, value = line.partition(" ")
-        headers.setdefault(key, value)
-    match = _SIGNATURE_START.search(rest)
-    message, signature = (rest[: match.start()], rest[match.start() :]) if match else (rest, b"")
-    return TagObject(
-        headers.get("object", ""),
-        headers.get("type", ""),
-        headers.get("tag", ""),
-        headers.get("tagger", ""),
-        message.decode("utf-8", "replace"),
-        signature.decode("utf-8", "replace"),
-    )
-
-
-@dataclass
-class Check:
-    """One line of the verdict: passed (True), failed (False) or merely informative (None)."""
-
-    what: str
-    ok: bool | None
-    detail: str
-
-    def as_json(self) -> dict[str, object]:
-        return {"check": self.what, "ok": self.ok, "detail": self.detail}
-
-
-@dataclass
-class Verification:
-    """Every check made on a version, and the facts they were made on."""
-
-    name: str
-    commit: str | None = None
-    tag_object: str | None = None
-    digest: str | None = None
-    drafts: list[str] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(check.ok is not False for check in self.checks)
-
-    def add(self, what: str, ok: bool | None, detail: str) -> bool:
-        self.checks.append(Check(what, ok, detail))
-        return ok is not False
-
-    def failures(self) -> list[Check]:
-        return [check for check in self.checks if check.ok is False]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "verified": self.ok,
-            "commit": self.commit,
-            "tag_object": self.tag_object,
-            "digest": self.digest,
-            "drafts": self.drafts,
-            "checks": [check.as_json() for check in self.checks],
-        }
-
-
-def load_tag(ws: Workspace, name: str) -> tuple[str, TagObject] | str:
-    """(id, parsed tag) when refs/tags/NAME is a tag object named NAME on a commit, else why not."""
-    ref = f"refs/tags/{name}"
-    oid = ws.repo.ref_target(ref)
-    if oid is None:
-        return f"{ref} does not exist"
-    kind = ws.repo.object_type(oid)
-    if kind != "tag":
-        return f"{ref} points at a {kind}, not at an annotated tag object: it was re-pointed"
-    tag = parse_tag_object(ws.repo.read_object(oid) or b"")
-    if tag.tag != name:
-        return f"{ref} points at a tag object named {tag.tag!r}, not {name!r}"
-    if tag.type != "commit" or ws.repo.object_type(tag.object) != "commit":
-        return f"the tag object names a {tag.type}, not a commit"
-    return oid, tag
-
-
-SIGNATURE_SETTINGS = (
-    "checked with the programs and trusted keys of your own git settings "
-    "(`git config --global`), never the repository's"
-)
-
-
-def _check_signature(
-    ws: Workspace, oid: str, tag: TagObject, report: Verification, label: str = "signature"
-) -> None:
-    if not tag.signature:
-        why = " (the digest proves the content, not who tagged it)" if label == "signature" else ""
-        report.add(label, None, f"not signed{why}")
-        return
-    good, words = ws.repo.verify_tag_signature(oid)
-    summary = " ".join(words.split())[:300] or "no output from git"
-    if not good:
-        summary += f" ({SIGNATURE_SETTINGS})"
-    report.add(label, good, ("good: " if good else "BAD or unverifiable: ") + summary)
-
-
-def _check_digest(ws: Workspace, tag: TagObject, report: Verification) -> None:
-    recorded = tag.first(DIGEST)
-    try:
-        actual, drafts = content_digest(ws, tag.object)
-    except (ConfigError, GitError) as problem:
-        report.add("content", False, f"cannot recompute the digest: {problem.message}")
-        return
-    report.digest, report.drafts = actual, drafts
-    if recorded is None:
-        report.add("content", False, "the tag carries no Content-Digest")
-    elif recorded != actual:
-        report.add(
-            "content", False, f"digest mismatch: the tag says {recorded}, drafts give {actual}"
-        )
-    else:
-        report.add(
-            "content", True, f"{actual} matches {plural(len(drafts), 'draft')} at the commit"
-        )
-
-
-def _check_outcome(
-    ws: Workspace, version: tuple[str, str, str], status: str, report: Verification
-) -> None:
-    """An outcome tag must be a tag object with its own name, bound to this exact version tag."""
-    name, version_oid, commit = version
-    outcome_name = f"{name}-{status}"
-    label = f"outcome {outcome_name}"
-    loaded = load_tag(ws, outcome_name)
-    if isinstance(loaded, str):
-        report.add(label, False, loaded)
-        return
-    oid, tag = loaded
-    bound = tag.first(OUTCOME_OF) == name and tag.first(VERSION_TAG) == version_oid
-    if not bound or tag.object != commit or tag.first(STATUS) != status:
-        report.add(label, False, f"{outcome_name} does not record a decision on this tag of {name}")
-        return
-    report.add(label, True, f"{status} on {tag.first(DECIDED)} (tag object {oid[:12]})")
-    _check_signature(ws, oid, tag, report, f"{label} signature")
-
-
-def verify_version(ws: Workspace, name: str) -> Verification:
-    """Recompute and compare everything a version tag claims; the caller reads `.ok`."""
-    check_ref_name(name)
-    report = Verification(name)
-    if ws.repo.ref_target(f"refs/tags/{name}") is None:
-        raise VerificationFailed(
-            f"no version named {name!r}", "list versions with `draftctl versions`"
-        )
-    loaded = load_tag(ws, name)
-    if isinstance(loaded, str):
-        report.add("tag", False, loaded)
-        return report
-    oid, tag = loaded
-    report.commit, report.tag_object = tag.object, oid
-    report.add("tag", True, f"tag object {oid[:12]} is named {name!r}, on commit {tag.object[:12]}")
-    if tag.first(OUTCOME_OF):
-        report.add("kind", False, f"{name} is an outcome tag; verify {tag.first(OUTCOME_OF)}")
-        return report
-    if tag.first(STATUS) is None:
-        report.add("kind", False, "the tag has no Draft-Status: it is not a draftctl version")
-    _check_digest(ws, tag, report)
-    _check_signature(ws, oid, tag, report)
-    for status in OUTCOMES:
-        if ws.repo.ref_target(f"refs/tags/{name}-{status}") is not None:
-            _check_outcome(ws, (name, oid, tag.object), status, report)
-    return report

@@ -18,9 +18,9 @@ from draftctl.consultation.feedback import FEEDBACK_FILE, FeedbackItem, add_feed
 from draftctl.consultation.recording import build_attribution
 from draftctl.consultation.workspace import Workspace, atomic_write, resolve_rev
 from draftctl.errors import DraftctlError, DraftError, NothingToCommit
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import format_message
-from draftctl.release.tags import content_digest
+from draftctl.release.digest import content_digest
 from draftctl.release.word_apply import Conflict, Edit, block_edits, compose, merge3
 from draftctl.release.word_map import markdown_blocks, title_shift, word_blocks
 from draftctl.release.word_props import COMMIT, DIGEST, DRAFT, VERSION, read_custom_properties

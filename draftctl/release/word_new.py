@@ -6,7 +6,7 @@ from pathlib import Path
 
 from draftctl.consultation.workspace import Workspace, atomic_write
 from draftctl.errors import AlreadyExists, DraftError
-from draftctl.git.repo import Identity
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.release.word_apply import compose
 from draftctl.release.word_map import paragraph_kind, word_blocks

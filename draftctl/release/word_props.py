@@ -1,7 +1,7 @@
 """The version stamp inside a Word file: custom document properties and the body bookmark.
 
 `draftctl export --format docx` writes the commit, the Content-Digest (the recipe of
-`release/tags.py`), the draft's path and the version name into `docProps/custom.xml`, where
+`release/digest.py`), the draft's path and the version name into `docProps/custom.xml`, where
 Word shows them under File › Properties › Custom and keeps them when the file is edited and
 saved again; `draftctl import` reads them back to find the text the reviewer started from.
 A `_DraftctlBody` bookmark marks where the draft's text starts (after title page and contents).

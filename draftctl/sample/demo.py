@@ -14,7 +14,8 @@ from draftctl.consultation.recording import commit_changes
 from draftctl.consultation.setup import init_repository
 from draftctl.consultation.workspace import Workspace, atomic_write
 from draftctl.errors import AlreadyExists, DraftctlError
-from draftctl.git.repo import Identity, plain_git_commit
+from draftctl.git.commits import plain_git_commit
+from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution
 
 if TYPE_CHECKING:
