@@ -1,4 +1,4 @@
-"""The command line: global options, command registration, and the one place errors become exits."""
+"""The command line: global options, the lazily loaded commands, and where errors become exits."""
 
 from __future__ import annotations
 
@@ -11,16 +11,32 @@ import typer
 from typer.core import TyperGroup
 
 from draftctl import __version__, output
-from draftctl.commands import diff, record, registry, release, review, setup, word
 from draftctl.commands.anywhere import hoist_globals
 from draftctl.commands.context import App
 from draftctl.commands.help import Typer
+from draftctl.commands.lazy import COMMANDS, LazyCommands
 from draftctl.errors import DraftctlError, ExitCode
 from draftctl.names import check_arguments
 
 
 class DraftctlGroup(TyperGroup):
-    """The one place a DraftctlError becomes `error: …`, a hint and its exit code."""
+    """The one place a DraftctlError becomes `error: …`, a hint and its exit code; its
+    commands are imported when one runs (`commands/lazy.py`), never all at start-up."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = self.lazy = LazyCommands(COMMANDS, self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with self.lazy.summaries():
+            super().format_commands(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        with self.lazy.summaries():
+            return super().shell_complete(ctx, incomplete)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -81,10 +97,6 @@ def main_options(
     ctx.obj = App(repo, debug, quiet=quiet, pager=not no_pager)
     color = not no_color and "NO_COLOR" not in os.environ
     output.configure(color=color, quiet=quiet, pager=not no_pager)
-
-
-for _commands in (setup, registry, record, diff, review, release, word):
-    _commands.register(app)
 
 
 def main() -> None:

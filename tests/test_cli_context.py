@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from draftctl.cli import app
+from draftctl.commands.lazy import COMMANDS, Entry, LazyCommands
 from draftctl.errors import DraftctlError
 from tests.conftest import Cli
 
@@ -19,9 +23,53 @@ CONTRACT_COMMANDS = {
 }  # fmt: skip
 
 
-def test_every_command_of_the_contract_is_registered() -> None:
-    registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+def test_every_command_of_the_contract_is_registered_and_loads() -> None:
+    root = typer.main.get_command(app)
+    context = root.make_context("draftctl", [], resilient_parsing=True)
+    registered = set(root.list_commands(context))  # type: ignore[attr-defined]
     assert registered >= CONTRACT_COMMANDS, CONTRACT_COMMANDS - registered
+    for name in registered:
+        command = root.get_command(context, name)  # type: ignore[attr-defined]
+        assert command is not None, name
+        assert command.callback is not None or getattr(command, "commands", None), name
+        summary = " ".join((command.help or "").split("\n\n")[0].split())
+        assert summary == COMMANDS[name].summary, f"`{name}`: update its summary in lazy.py"
+
+
+def test_a_command_whose_module_is_missing_is_an_error_never_absent() -> None:
+    ghost = LazyCommands({"ghost": Entry("no_such_module", "ghost", "Haunt the drafts.")}, {})
+    assert list(ghost) == ["ghost"] and "ghost" in ghost
+    with pytest.raises(ModuleNotFoundError):
+        ghost.get("ghost")
+    renamed = LazyCommands({"ghost": Entry("registry", "no_such_command", "Haunt.")}, {})
+    with pytest.raises(AttributeError):
+        renamed.get("ghost")
+    assert ghost.get("nosuch") is None
+
+
+def test_help_lists_every_command_without_loading_one() -> None:
+    probe = (
+        "import sys, draftctl.cli\n"
+        "try:\n    draftctl.cli.main()\nexcept SystemExit:\n    pass\n"
+        "loaded = [m for m in sys.modules if m.startswith('draftctl.commands.') and m not in "
+        "('draftctl.commands.anywhere', 'draftctl.commands.context', 'draftctl.commands.help', "
+        "'draftctl.commands.lazy')]\n"
+        "print(repr(loaded), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr.strip() == "[]", done.stderr
+    listed = dict(
+        line.split(None, 1) for line in done.stdout.split("Commands:")[1].strip().splitlines()
+    )
+    assert list(listed) == list(COMMANDS)
+    for name, shown in listed.items():
+        assert COMMANDS[name].summary.startswith(shown.removesuffix("...").strip()), name
 
 
 def test_repo_option_belongs_to_one_run_only(

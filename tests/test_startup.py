@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
+
 # Never needed to list the registry: the Typer 0.29 pydantic path, the Markdown parser, Word,
 # diff-match-patch, GitPython, and every layer that diffs, reviews, releases or renders.
 NOT_FOR_A_LISTING = (
@@ -53,17 +55,62 @@ def _unwanted(names: set[str]) -> list[str]:
     )
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [(("round", "list", "--json"), "evidence"), (("stakeholder", "list", "--json"), "who")],
-)
+# The modules of draftctl.commands any run loads; a command's own module comes on top.
+COMMAND_FRAME = {"anywhere", "context", "help", "lazy", "options", "complete"}
+TABLES = ("draftctl.render", "draftctl.render.tables", "draftctl.render.safe")  # rich tables
+LISTINGS = [
+    (("round", "list", "--json"), "registry", ()),
+    (("round", "list"), "registry", TABLES),
+    (("stakeholder", "list", "--json"), "registry", ()),
+    (("stakeholder", "list"), "registry", TABLES),
+    (("feedback", "list", "--json"), "review", ()),
+    (("feedback", "list"), "review", TABLES),
+]
+
+
+def _command_modules(names: set[str]) -> set[str]:
+    prefix = "draftctl.commands."
+    return {n.removeprefix(prefix) for n in names if n.startswith(prefix)} - COMMAND_FRAME
+
+
+@pytest.mark.parametrize(("args", "module", "allowed"), LISTINGS, ids=lambda a: " ".join(a))
 def test_a_listing_imports_only_what_it_uses(
-    drafts_repo: Path, args: tuple[str, ...], expected: str
+    drafts_repo: Path, args: tuple[str, ...], module: str, allowed: tuple[str, ...]
 ) -> None:
+    cli = Cli(drafts_repo)
+    cli("feedback", "add", "--round", "evidence", "--stakeholder", "who", "--summary", "Cite")
     names, out = imported_modules(drafts_repo, *args)
-    assert expected in {item["id"] for item in json.loads(out)}
-    unwanted = _unwanted(names)
+    assert ("who" if "stakeholder" in args else "evidence") in out
+    unwanted = [name for name in _unwanted(names) if name not in allowed]
     hint = ""
     if "pydantic" in unwanted:
         hint = " (Typer 0.29 imports pydantic: `pip install -e .` installs the pinned typer<0.29)"
     assert unwanted == [], f"{' '.join(args)} imports {unwanted}{hint}"
+    assert _command_modules(names) == {module}, "only the command that runs is imported"
+
+
+def test_the_json_listings_print_what_they_list(drafts_repo: Path) -> None:
+    for args, expected in ((("round", "list", "--json"), "evidence"), (("stakeholder", "list",
+                           "--json"), "who")):  # fmt: skip
+        _, out = imported_modules(drafts_repo, *args)
+        assert expected in {item["id"] for item in json.loads(out)}
+
+
+def test_status_imports_no_word_or_html_rendering(drafts_repo: Path) -> None:
+    policy = drafts_repo / "drafts" / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nA new paragraph.\n", "utf-8")
+    names, out = imported_modules(drafts_repo, "status")
+    assert "policy" in out and "+3" in out
+    heavy = ("docx", "lxml", "pydantic", "draftctl.render.docx", "draftctl.render.html")
+    heavy += ("draftctl.render.markdown", "draftctl.render.report", "draftctl.release.word")
+    found = sorted(n for n in names if n.startswith(heavy))
+    assert found == [], f"status imports {found}"
+    assert _command_modules(names) == {"record"}
+
+
+def test_version_and_help_import_no_command_module(drafts_repo: Path) -> None:
+    for args in (("--version",), ("--help",)):
+        names, out = imported_modules(drafts_repo, *args)
+        assert out.strip()
+        assert _command_modules(names) == set(), f"{args[0]} imports a command module"
+        assert not [n for n in names if n.startswith("draftctl.consultation")]

@@ -211,8 +211,3 @@ def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
     body = "\n".join("    " + line for line in message.rstrip().splitlines())
     lines.append(Text("\n" + visible(body)))
     return lines
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(diff)
-    app.command()(show)

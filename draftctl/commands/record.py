@@ -85,9 +85,3 @@ def log(
 
     with output.paged():
         print_log(output.console(), records)
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(commit)
-    app.command()(status)
-    app.command()(log)

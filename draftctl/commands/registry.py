@@ -145,8 +145,3 @@ def stakeholder_list(
         from draftctl.render.tables import print_table, stakeholders_table
 
         print_table(output.console(), stakeholders_table(people))
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(round_app, name="round")
-    app.add_typer(stakeholder_app, name="stakeholder")

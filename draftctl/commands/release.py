@@ -231,8 +231,3 @@ def sync(
     report = sync_remote(workspace(ctx), remote)
     for line in report.lines():
         output.notice(line)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (tag, outcome, versions, verify, export, sync):
-        app.command()(command)

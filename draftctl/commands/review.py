@@ -306,11 +306,3 @@ def check(
             f"{count} changing drafts {'fails' if len(findings) == 1 else 'fail'} the check"
         )
     output.notice("every commit changing a draft has a valid round")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(blame)
-    app.command()(attribute)
-    app.add_typer(feedback_app, name="feedback")
-    app.command()(report)
-    app.command()(check)

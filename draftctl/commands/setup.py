@@ -103,10 +103,3 @@ def demo(
     for item in render_terminal(demo_diff(ws), ws.config, plain=plain):
         console.print(item)
     output.notice(NEXT_STEPS.format(path=path))
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(init)
-    app.command()(new)
-    app.command()(mv)
-    app.command()(demo)

@@ -82,7 +82,3 @@ def _say(result: object, name: str) -> None:
         output.notice(f"Word author {author!r} has no stakeholder id; credited to --stakeholder")
     for item in result.feedback:
         output.notice(f"{item.id}: comment from {item.source}: {item.summary}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_)

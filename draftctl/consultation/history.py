@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import Workspace
-from draftctl.engine.counts import text_counts
 from draftctl.errors import GitError
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
@@ -150,6 +149,8 @@ def counted(
 ) -> tuple[int, int]:
     """Words a commit inserted and deleted in `files`, counted by the engine as `diff` counts
     them (one count for every command)."""
+    from draftctl.engine.counts import text_counts  # the engine only when words are counted
+
     inserted = deleted = 0
     for old_path, new_path in files:
         old = ws.text_at(parent, old_path) if parent and old_path else None

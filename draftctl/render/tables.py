@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from draftctl.consultation.config import Config, Round, Stakeholder
-from draftctl.consultation.history import CommitRecord
-from draftctl.consultation.workspace import Workspace
 from draftctl.render.safe import markup_safe as safe
 from draftctl.textutil import plural, visible
+
+if TYPE_CHECKING:  # types only: a registry listing must not import history (nor the engine)
+    from draftctl.consultation.config import Config, Round, Stakeholder
+    from draftctl.consultation.history import CommitRecord
+    from draftctl.consultation.workspace import Workspace
 
 _STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
 
