@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from draftctl.consultation.workspace import Workspace
+from draftctl.consultation.workspace import Workspace, decode_draft
 from draftctl.errors import GitError
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
@@ -156,6 +156,22 @@ def counted(
         old = ws.text_at(parent, old_path) if parent and old_path else None
         new = ws.text_at(commit, new_path) if new_path else None
         ins, dele = text_counts(old or "", new or "")
+        inserted, deleted = inserted + ins, deleted + dele
+    return inserted, deleted
+
+
+def count_blobs(ws: Workspace, files: list[tuple[str | None, str | None, str]]) -> tuple[int, int]:
+    """Words inserted and deleted across (old blob, new blob, path) changes, counted by the
+    engine as `diff` counts them (None: the file is absent on that side)."""
+    from draftctl.engine.counts import text_counts  # the engine only when words are counted
+
+    inserted = deleted = 0
+    for old_blob, new_blob, path in files:
+        old, new = (
+            decode_draft(ws.repo.read_object(oid) or b"", path) if oid else ""
+            for oid in (old_blob, new_blob)
+        )
+        ins, dele = text_counts(old, new)
         inserted, deleted = inserted + ins, deleted + dele
     return inserted, deleted
 

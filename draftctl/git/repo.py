@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from draftctl.errors import NotADraftsRepository
+from draftctl.errors import GitError, NotADraftsRepository
 from draftctl.git.catfile import stream_objects
 from draftctl.git.commits import CommitWriter
 from draftctl.git.process import DUBIOUS, git_failure, run_git
@@ -73,13 +73,23 @@ class GitRepo(CommitWriter, RefsAndRemotes):
     def is_ancestor(self, older: str, newer: str) -> bool:
         return self.git_ok("merge-base", "--is-ancestor", older, newer)
 
-    def empty_tree(self) -> str:
-        return self.git("hash-object", "-t", "tree", "--stdin", input=b"").strip()
+    def tree_of(self, commit: str) -> str | None:
+        """The tree id of `commit`, read through the shared cat-file process."""
+        head = (self.read_object(commit) or b"").split(b"\n", 1)[0]
+        return head[5:].decode() if head.startswith(b"tree ") else None
 
-    def word_diff(self, old: str, new: str, pathspec: str) -> str:
-        """`git diff --word-diff=porcelain` between two commits (or trees) for `pathspec`."""
-        args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "-U0"]
-        return self.git(*args, "--word-diff=porcelain", old, new, "--", pathspec)
+    def changed_blobs(
+        self, pairs: list[tuple[str, str]], pathspec: str
+    ) -> list[list[tuple[str | None, str | None, str]]]:
+        """For each (old tree, new tree): the files under `pathspec` whose blob differs, as
+        (old blob, new blob, path), None for a side where the file is absent. One
+        `git diff-tree --stdin` for every pair; renames are an add and a delete."""
+        if not pairs:
+            return []
+        lines = "".join(f"{old} {new}\n" for old, new in pairs).encode()
+        args = ["diff-tree", "--stdin", "--always", "-r", "--raw", "-z", "--no-renames"]
+        out = self.git(*args, "--", pathspec, input=lines)
+        return _changed_blobs(out, len(pairs))
 
     def dirty_paths(self) -> set[str]:
         """Paths with staged, unstaged or untracked changes in the work tree."""
@@ -111,6 +121,30 @@ class GitRepo(CommitWriter, RefsAndRemotes):
     def merge_base(self, one: str, two: str) -> str | None:
         done = run_git(self.top, ["merge-base", one, two], check=False)
         return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+
+def _changed_blobs(out: str, count: int) -> list[list[tuple[str | None, str | None, str]]]:
+    """Read `diff-tree --stdin --always -z` for tree pairs: each pair's header line, then
+    `:mode mode old new status` and the path, each ended by NUL (paths taken by position)."""
+    groups: list[list[tuple[str | None, str | None, str]]] = []
+    fields = out.split("\0")
+    index = 0
+    while index < len(fields):
+        for line in fields[index].split("\n"):
+            if line.startswith(":") and groups and index + 1 < len(fields):
+                _, _, old, new, _ = line[1:].split(" ")
+                groups[-1].append((_blob(old), _blob(new), fields[index + 1]))
+                index += 1
+            elif line.strip():
+                groups.append([])  # a pair's header: "<old tree> <new tree>"
+        index += 1
+    if len(groups) != count:
+        raise GitError("git diff-tree gave output draftctl cannot read", "run the command again")
+    return groups
+
+
+def _blob(oid: str) -> str | None:
+    return oid if oid.strip("0") else None  # all zeros: the file is absent on that side
 
 
 def discover(start: Path | None) -> GitRepo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from draftctl.consultation.history import counted, patch_files, read_log
+from draftctl.consultation.history import count_blobs, read_log
 from draftctl.consultation.workspace import Workspace
 from draftctl.git.trailers import parse_trailers
 
@@ -26,6 +26,11 @@ NOTE = "Note"
 ALLOW_UNATTRIBUTED = "Allow-Unattributed"
 UNATTRIBUTED_COMMIT = "Unattributed-Commit"
 
+# The empty tree's id, by the length of the repository's object ids (SHA-1, SHA-256).
+_EMPTY_TREE = {
+    40: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    64: "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+}
 # NUL after every field (git's formatted fields cannot contain one) and a random mark before
 # each tag, so no tag message can start a record of its own, whatever it holds.
 _FORMAT = "".join(
@@ -229,19 +234,23 @@ class VersionEntry:
         }
 
 
-def _net_words(ws: Workspace, old: str, new: str) -> tuple[int, int]:
-    """Words inserted and deleted between two commits in the drafts (net, not per commit)."""
-    patch = ws.repo.word_diff(old, new, f":(glob){ws.drafts_dir}/**/*.md")
-    return counted(ws, old, new, patch_files(patch))
+def _net_words(ws: Workspace, versions: list[Version]) -> list[tuple[int, int]]:
+    """Words inserted and deleted in the drafts since the version before (net, not per
+    commit), for each version: which drafts changed comes from one `git diff-tree`."""
+    if not versions:
+        return []
+    trees = [ws.repo.tree_of(v.commit) or v.commit for v in versions]
+    pairs = list(zip([_EMPTY_TREE[len(trees[0])], *trees[:-1]], trees, strict=True))
+    changed = ws.repo.changed_blobs(pairs, f":(glob){ws.drafts_dir}/**/*.md")
+    return [count_blobs(ws, files) for files in changed]
 
 
 def describe_versions(ws: Workspace) -> list[VersionEntry]:
     """Every version with the words changed and the rounds at work since the previous one."""
     entries = []
     previous: Version | None = None
-    for version in list_versions(ws):
-        base = previous.commit if previous else ws.repo.empty_tree()
-        inserted, deleted = _net_words(ws, base, version.commit)
+    versions = list_versions(ws)
+    for version, (inserted, deleted) in zip(versions, _net_words(ws, versions), strict=True):
         span = f"{previous.commit}..{version.commit}" if previous else version.commit
         records = read_log(ws, revisions=[span], words=False)
         rounds = [r.round for r in reversed(records) if r.round]
