@@ -39,10 +39,10 @@ def attribute(
     """Diff `from_text` against the last step's text, every inserted and deleted token credited
     to the step (commit) whose own edit made it."""
     with no_gc():
-        weave, _ = replay(from_text, steps, memo=memo, digest=digest, progress=progress)
+        weave, start = replay(from_text, steps, memo=memo, digest=digest, progress=progress)
     to_text = steps[-1].text if steps else from_text
     with no_gc():
-        diff = read_off(from_text, to_text, weave)
+        diff = read_off(from_text, to_text, weave, from_coded=start.coded)
     rank = {c: k for k, c in enumerate(weave.commits)}
     credits: dict[int, list[str]] = {}
     runs: dict[int, list[tuple[Segment, str | None]]] = {}

@@ -47,8 +47,8 @@ def diff_blocks(
 ) -> DocDiff:
     """Compare two drafts (already split into blocks, if given: pairs then hold those blocks)."""
     with no_gc():
-        weave, _ = replay(old, [Step(TO_KEY, new)])
-        return read_off(old, new, weave, old_blocks, new_blocks)
+        weave, start = replay(old, [Step(TO_KEY, new)])
+        return read_off(old, new, weave, old_blocks, new_blocks, start.coded)
 
 
 def diff_texts(old: str, new: str) -> DocDiff:

@@ -10,6 +10,7 @@ at the tail). A token inserted and deleted inside the range leaves nothing behin
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
@@ -80,6 +81,47 @@ class Weave:
                 out.append((-1, to, inserted[-v - 1], 0 if moved_from is None else 1 + moved_from))
         out.extend(_dead_row(f, who, moved) for f, who in state.tail)
         return out
+
+    def runs(self) -> list[tuple[int, int, int, int]]:
+        """`rows()` with each stretch of unchanged tokens as one row (FROM token, TO token, -1,
+        number of tokens): the work is in proportion to the changes, not to the text."""
+        state, inserted, origin = self.state, self.inserted, self.origin
+        alive, before, moved = state.alive, state.before, state.moved
+        cuts = sorted(v for v in before if v >= 0)  # a stretch ends before deleted tokens
+        out: list[tuple[int, int, int, int]] = []
+        to, total = 0, len(alive)
+        while to < total:
+            v = alive[to]
+            dead = before.get(v)
+            if dead:
+                out.extend(_dead_row(f, who, moved) for f, who in dead)
+            if v < 0:
+                moved_from = origin.get(v)
+                out.append((-1, to, inserted[-v - 1], 0 if moved_from is None else 1 + moved_from))
+                to += 1
+                continue
+            cut = bisect_right(cuts, v)
+            limit = min(total - to, cuts[cut] - v if cut < len(cuts) else total)
+            n = _stretch(alive, to, limit)
+            out.append((v, to, -1, n))
+            to += n
+        out.extend(_dead_row(f, who, moved) for f, who in state.tail)
+        return out
+
+
+def _stretch(alive: list[int], at: int, limit: int) -> int:
+    """How many entries from `at` (at most `limit`) continue FROM token alive[at] one by one
+    (surviving FROM tokens keep their order, so a gap shows as a negative entry or a cut)."""
+    v, n, step = alive[at], 1, 1
+    while n < limit:  # gallop, then halve: slices compare in C
+        m = min(n + step, limit)
+        if alive[at + m - 1] == v + m - 1 and alive[at + n : at + m] == list(range(v + n, v + m)):
+            n, step = m, step * 2
+        elif step > 1:
+            step //= 2
+        else:
+            break
+    return n
 
 
 def _dead_row(f: int, who: int, moved: dict[int, tuple[int, int]]) -> tuple[int, int, int, int]:

@@ -1,0 +1,186 @@
+"""Turn read-off rows into the segment stream: both texts in weave order, whitespace placed so
+that each side rebuilds exactly and whitespace between unchanged tokens is never a change."""
+
+from __future__ import annotations
+
+from draftctl.engine.layout import MoveLinks
+from draftctl.engine.model import Segment
+from draftctl.engine.side import Side, common_length, stretches_match
+
+# (FROM token or -1, TO token or -1, commit ordinal or -1, last): for a deleted or inserted
+# token `last` is 0, or 1 + the FROM token it moved from; an unchanged row is a stretch of
+# `last` tokens FROM f… and TO t… (the weave's `runs()`).
+Row = tuple[int, int, int, int]
+
+
+def is_equal(row: Row) -> bool:
+    return row[0] >= 0 and row[1] >= 0
+
+
+class Segments:
+    """Builds the segments of a row stream; unchanged stretches whose text (whitespace
+    included) is the same on both sides go out whole, the rest token by token."""
+
+    def __init__(self, old: Side, new: Side, commits: list[str]) -> None:
+        self.old, self.new, self.commits = old, new, commits
+        self.links = MoveLinks()
+        self.same: list[str] = []
+        self.same_at = (0, 0)
+        self.out: list[Segment] = []
+        self.at_old = self.at_new = 0
+
+    def emit(self, op: str, old: str, new: str, commit: str | None) -> None:
+        if op == "equal" and old == new:
+            if old:
+                if not self.same:
+                    self.same_at = (self.at_old, self.at_new)
+                self.same.append(old)
+                self.at_old += len(old)
+                self.at_new += len(old)
+            return
+        self._flush()
+        if old or new:
+            self.out.append(Segment(op, old, new, self.at_old, self.at_new, None, commit))
+            self.at_old += len(old)
+            self.at_new += len(new)
+
+    def _flush(self) -> None:
+        """Text identical on both sides is gathered into one equal segment."""
+        if self.same:
+            text = "".join(self.same)
+            self.out.append(Segment("equal", text, text, *self.same_at))
+            self.same = []
+
+    def build(self, rows: list[Row]) -> list[Segment]:
+        run: list[Row] = []
+        for row in rows:
+            if not is_equal(row):
+                run.append(row)
+                continue
+            f, t, _, n = row
+            if run:  # the edits end at the stretch's first token
+                self._run(run, row)
+                run = []
+                f, t, n = f + 1, t + 1, n - 1
+            self._unchanged(f, t, n)
+        self._run(run, None)
+        self._flush()
+        return self.out
+
+    def _unchanged(self, f: int, t: int, n: int) -> None:
+        """Unchanged tokens: text that reads the same on both sides goes out whole; a token
+        whose spacing differs (reflow) goes out on its own."""
+        old, new = self.old, self.new
+        while n > 0:
+            if stretches_match(old, f, new, t, n):
+                text = old.stretch(f, n)
+                self.emit("equal", text, text, None)
+                return
+            a0, b0 = old.end(f - 1), new.end(t - 1)
+            limit = min(old.end(f + n - 1) - a0, new.end(t + n - 1) - b0)
+            same = common_length(old.text, a0, new.text, b0, limit)
+            k = min(old.ending_after(a0 + same), f + n - 1) - f
+            if k:
+                text = old.stretch(f, k)
+                self.emit("equal", text, text, None)
+            self._token(f + k, t + k)
+            f, t, n = f + k + 1, t + k + 1, n - k - 1
+
+    def _token(self, f: int, t: int) -> None:
+        old, new = self.old, self.new
+        v, w = old.space(f), new.space(t)
+        token = old.token(f)
+        if v == w:
+            self.emit("equal", v + token, v + token, None)
+        else:
+            self.emit("equal", v, w, None)
+            self.emit("equal", token, token, None)
+
+    def _run(self, run: list[Row], end: Row | None) -> None:
+        old, new = self.old, self.new
+        v_end = old.space(end[0] if end else old.count)
+        w_end = new.space(end[1] if end else new.count)
+        dels = [r for r in run if r[1] < 0]
+        ins = [r for r in run if r[0] < 0]
+        v1 = old.space(dels[0][0]) if dels else v_end
+        w1 = new.space(ins[0][1]) if ins else w_end
+        plan = _plan(v1, w1, v_end, w_end, bool(dels), bool(ins))
+        if plan == "both":
+            self.emit("equal", v1, w1, None)
+            self._items(run, skip_first=True)
+            self.emit("equal", v_end, w_end, None)
+        elif plan == "lead":
+            self.emit("equal", v1, w1, None)
+            self._items(run, skip_first=True)
+            self._ends(dels, ins, v_end, w_end)
+        elif plan == "ins-first":
+            self._items(ins, skip_first=False)
+            self.emit("equal", v1, w_end, None)
+            self._items(dels, skip_first=True)
+            self._ends(dels, [], v_end, "")
+        elif plan == "dels-first":
+            self._items(dels, skip_first=False)
+            self.emit("equal", v_end, w1, None)
+            self._items(ins, skip_first=True)
+            self._ends([], ins, "", w_end)
+        else:
+            self._items(run, skip_first=False)
+            self.emit("equal", v_end, w_end, None)
+        if end is not None:
+            token = old.token(end[0])
+            self.emit("equal", token, token, None)
+
+    def _items(self, rows: list[Row], skip_first: bool) -> None:
+        """Emit deleted and inserted tokens with the whitespace before each (not before the
+        first of each kind when `skip_first`: that whitespace was emitted as equal)."""
+        seen_del = seen_ins = False
+        for f, t, who, moved in rows:
+            commit = self.commits[who]
+            if t < 0:
+                op = "move-from" if moved else "delete"
+                if not (skip_first and not seen_del):
+                    self.emit(op, self.old.space(f), "", commit)
+                if moved:
+                    self.links.by_old[self.at_old] = self.old.start(moved - 1)
+                self.emit(op, self.old.token(f), "", commit)
+                seen_del = True
+            else:
+                op = "move-to" if moved else "insert"
+                if not (skip_first and not seen_ins):
+                    self.emit(op, "", self.new.space(t), commit)
+                if moved:
+                    self.links.by_new[self.at_new] = self.old.start(moved - 1)
+                self.emit(op, "", self.new.token(t), commit)
+                seen_ins = True
+
+    def _ends(self, dels: list[Row], ins: list[Row], v_end: str, w_end: str) -> None:
+        if dels:
+            op = "move-from" if dels[-1][3] else "delete"
+            self.emit(op, v_end, "", self.commits[dels[-1][2]])
+        if ins:
+            op = "move-to" if ins[-1][3] else "insert"
+            self.emit(op, "", w_end, self.commits[ins[-1][2]])
+
+
+def _plan(v1: str, w1: str, v_end: str, w_end: str, dels: bool, ins: bool) -> str:
+    """Which whitespace of a run stays equal text: trailing on both sides ("trail"), leading
+    on both ("lead"), or old leading with new trailing ("ins-first": insertions, then the
+    kept break, then deletions) and the reverse ("dels-first"); the best-matching pair wins."""
+
+    def score(a: str, b: str, cross: bool) -> int:
+        same_lines = a.count("\n") == b.count("\n")
+        bonus = cross and "\n" in a and "\n" in b
+        return 2 * (a == b) + same_lines + bonus
+
+    if dels and ins and v1 == w1 and v_end == w_end:
+        return "both"  # a replacement between unchanged spacing keeps it on both sides
+    options = [("trail", score(v_end, w_end, False))]
+    if dels != ins:  # a pure insertion or deletion: whole blocks keep the break before them
+        options.insert(0, ("lead", score(v1, w1, False)))
+    elif dels:
+        options.append(("lead", score(v1, w1, False)))
+    if dels and ins:
+        options.append(("ins-first", score(v1, w_end, True)))
+        options.append(("dels-first", score(v_end, w1, True)))
+    best = max(s for _, s in options)
+    return next(name for name, s in options if s == best)

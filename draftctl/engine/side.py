@@ -1,0 +1,112 @@
+"""One text of a comparison, read lazily from its chunks: token text, offset, whitespace before."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from draftctl.engine.tokendiff import Coded
+from draftctl.engine.tokens import spaced_tokens
+
+_Chunk = tuple[int, int, list[str], list[int], list[int]]  # first, end, tokens, starts, ends
+
+
+class Side:
+    """The solid tokens of one text by number. Only the chunks asked about are split into
+    tokens, so reading a few edits off a large text costs little."""
+
+    def __init__(self, coded: Coded) -> None:
+        self.text = coded.text
+        self.raws = coded.raws
+        self.first = coded.starts()  # token number of each chunk's first token; then the count
+        self.count = self.first[-1]
+        self.offset = list(accumulate(map(len, coded.raws), initial=0))
+        self._chunks: dict[int, _Chunk] = {}
+        self._last: _Chunk = (0, 0, [], [], [])
+
+    def _chunk(self, k: int) -> _Chunk:
+        """The chunk holding token k: its token numbers [first, end), tokens and offsets."""
+        last = self._last
+        if last[0] <= k < last[1]:
+            return last
+        c = bisect_right(self.first, k) - 1
+        found = self._chunks.get(c)
+        if found is None:
+            found = self._chunks[c] = self._split(c)
+        self._last = found
+        return found
+
+    def _split(self, c: int) -> _Chunk:
+        spaces, tokens, _ = spaced_tokens(self.raws[c])
+        starts, ends = [], []
+        at = self.offset[c]
+        for space, token in zip(spaces, tokens, strict=True):
+            at += len(space)
+            starts.append(at)
+            at += len(token)
+            ends.append(at)
+        return (self.first[c], self.first[c] + len(tokens), tokens, starts, ends)
+
+    def token(self, k: int) -> str:
+        chunk = self._chunk(k)
+        return chunk[2][k - chunk[0]]
+
+    def start(self, k: int) -> int:
+        """Offset of token k (k == count: the end of the text)."""
+        if k >= self.count:
+            return len(self.text)
+        chunk = self._chunk(k)
+        return chunk[3][k - chunk[0]]
+
+    def end(self, k: int) -> int:
+        """Offset just after token k (k < 0: the start of the text)."""
+        if k < 0:
+            return 0
+        chunk = self._chunk(k)
+        return chunk[4][k - chunk[0]]
+
+    def space(self, k: int) -> str:
+        """Whitespace before token k (k == count: the trailing whitespace)."""
+        return self.text[self.end(k - 1) : self.start(k)]
+
+    def stretch(self, k: int, n: int) -> str:
+        """Tokens k … k+n-1 with the whitespace before each."""
+        return self.text[self.end(k - 1) : self.end(k + n - 1)]
+
+    def ending_after(self, offset: int) -> int:
+        """The first token that ends after `offset` (count if none)."""
+        c = bisect_right(self.offset, offset) - 1
+        while c < len(self.raws) and self.first[c] == self.first[c + 1]:
+            c += 1  # a chunk of whitespace only
+        if c >= len(self.raws):
+            return self.count
+        chunk = self._chunk(self.first[c])
+        local = bisect_right(chunk[4], offset)
+        return chunk[0] + local
+
+
+def stretches_match(old: Side, f: int, new: Side, t: int, n: int) -> bool:
+    """Whether n equal tokens read the same with their whitespace on both sides (tokens are
+    whitespace-free and spaces maximal, so equal texts mean equal spaces one by one)."""
+    a0, a1 = old.end(f - 1), old.end(f + n - 1)
+    b0, b1 = new.end(t - 1), new.end(t + n - 1)
+    return a1 - a0 == b1 - b0 and old.text[a0:a1] == new.text[b0:b1]
+
+
+def common_length(a: str, i: int, b: str, j: int, limit: int) -> int:
+    """Length of the common prefix of a[i:i+limit] and b[j:j+limit]: slices compared in
+    growing steps, then halved (work in proportion to the length found)."""
+    n, step = 0, 64
+    while n < limit:
+        m = min(n + step, limit)
+        if a[i + n : i + m] != b[j + n : j + m]:
+            lo, hi = n, m  # a[i:i+lo] matches; the first difference is before hi
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if a[i + lo : i + mid] == b[j + lo : j + mid]:
+                    lo = mid
+                else:
+                    hi = mid
+            return lo
+        n, step = m, step * 2
+    return limit
