@@ -119,7 +119,8 @@ def _similar(
         mine = Counter(old.tokens[c])
         best, best_at = 0.0, -1
         for e_start, e_size, _ in ins:
-            if e_start in used:
+            bound = 2 * min(size, e_size) / (size + e_size)  # the score if one holds the other
+            if e_start in used or bound <= best or bound < MOVE_SIMILARITY:
                 continue
             score = 2 * sum((mine & counts[e_start]).values()) / (size + e_size)
             if score > best:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
+from operator import add, sub
 
 from draftctl.engine.tokendiff import Coded
 from draftctl.engine.tokens import spaced_tokens
@@ -38,13 +39,9 @@ class Side:
 
     def _split(self, c: int) -> _Chunk:
         spaces, tokens, _ = spaced_tokens(self.raws[c])
-        starts, ends = [], []
-        at = self.offset[c]
-        for space, token in zip(spaces, tokens, strict=True):
-            at += len(space)
-            starts.append(at)
-            at += len(token)
-            ends.append(at)
+        widths = map(add, map(len, spaces), map(len, tokens))
+        ends = list(accumulate(widths, initial=self.offset[c]))[1:]
+        starts = list(map(sub, ends, map(len, tokens)))
         return (self.first[c], self.first[c] + len(tokens), tokens, starts, ends)
 
     def token(self, k: int) -> str:

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, filterfalse
 
 from diff_match_patch import diff_match_patch
 
@@ -66,13 +66,9 @@ class Coder:
 
     def encode(self, tokens: Sequence[str]) -> str:
         codes = self.codes
-        get = codes.get
-        out = [get(t) or self._new(t) for t in tokens]
-        return "".join(out)
-
-    def _new(self, token: str) -> str:
-        code = self.codes[token] = _char(len(self.codes))
-        return code
+        for token in filterfalse(codes.__contains__, dict.fromkeys(tokens)):
+            codes[token] = _char(len(codes))  # new tokens, in order of first appearance
+        return "".join(map(codes.__getitem__, tokens))
 
     def chunk(self, raw: str) -> tuple[str, str]:
         """(token codes, chunk code) of one chunk, cached by its text."""

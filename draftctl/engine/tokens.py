@@ -101,8 +101,9 @@ def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
     """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
     whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
     pairs = _spaced_pattern(text.isascii()).findall(text)
-    spaces = [ws for ws, _ in pairs]
-    tokens = [tok for _, tok in pairs]
+    if not pairs:
+        return [], [], text
+    spaces, tokens = map(list, zip(*pairs, strict=True))
     used = sum(map(len, spaces)) + sum(map(len, tokens))
     return spaces, tokens, text[used:]
 
