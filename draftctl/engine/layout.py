@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from draftctl.engine.blocks import Block
 from draftctl.engine.model import BlockPair, Change, Segment
@@ -53,7 +53,7 @@ def _split_new(seg: Segment, blocks: _Blocks) -> list[Segment]:
     for cut in [*cuts, seg.new_start + len(seg.new)]:
         piece = seg.new[at - seg.new_start : cut - seg.new_start]
         old = piece if same else (seg.old if not parts else "")
-        parts.append(replace(seg, old=old, new=piece, new_start=at, old_start=at_old))
+        parts.append(Segment(seg.op, old, piece, at_old, at, seg.change_id, seg.commit))
         at, at_old = cut, at_old + len(old)
     return parts
 
@@ -150,6 +150,11 @@ def _plain(pair: BlockPair) -> None:
 def _classify(pair: BlockPair, old: _Blocks, links: MoveLinks) -> None:
     """The pair's op and its old block."""
     segs = pair.segments
+    if pair.new is not None and len(segs) == 1 and segs[0].op == "equal":  # the common case
+        pair.op = "equal"
+        if old.blocks and (segs[0].old.strip() or segs[0].new.strip()):
+            pair.old = old.blocks[old.at(segs[0].old_start)]
+        return
     if pair.new is None:
         moved, deleted = _solid(segs, "move-from"), _solid(segs, "delete")
         if moved and not deleted:
@@ -314,14 +319,24 @@ def _settle(pair: BlockPair) -> None:
 
 
 def _joined(segs: list[Segment], same: Callable[[Segment, Segment], bool]) -> list[Segment]:
-    out: list[Segment] = []
+    """Runs of segments that `same` puts with the run's first, each joined into one (`same`
+    reads only op, change and commit, which a joined segment keeps from its first)."""
+    groups: list[list[Segment]] = []
     for seg in segs:
-        if out and same(out[-1], seg):
-            last = out[-1]
-            out[-1] = last.joined(seg)
+        if groups and same(groups[-1][0], seg):
+            groups[-1].append(seg)
         else:
-            out.append(seg)
-    return out
+            groups.append([seg])
+    return [group[0] if len(group) == 1 else _join(group) for group in groups]
+
+
+def _join(group: list[Segment]) -> Segment:
+    first = group[0]
+    old = "".join([s.old for s in group])
+    new = "".join([s.new for s in group])
+    return Segment(
+        first.op, old, new, first.old_start, first.new_start, first.change_id, first.commit
+    )
 
 
 def _is_moved(pair: BlockPair) -> bool:

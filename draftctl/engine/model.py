@@ -34,18 +34,6 @@ class Segment:
             self.op, self.old, self.new, self.old_start, self.new_start, change_id, commit
         )
 
-    def joined(self, other: Segment) -> Segment:
-        """This segment followed by `other`, as one."""
-        return Segment(
-            self.op,
-            self.old + other.old,
-            self.new + other.new,
-            self.old_start,
-            self.new_start,
-            self.change_id,
-            self.commit,
-        )
-
 
 @dataclass
 class Change:
