@@ -79,6 +79,20 @@ def test_title_becomes_the_title_page_and_sections_move_up() -> None:
     assert ids == [h.anchor for h in headings]
 
 
+def test_a_paragraph_beyond_the_inline_limit_stays_plain_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from draftctl.release import export
+
+    monkeypatch.setattr(export, "INLINE_LIMIT", 60)
+    short = "A [link](https://example.org) and *stress*."
+    long = "Many [brackets] and (parens [nested (deep] and *stars* " * 3
+    _, _, tokens, _ = parse_body(f"{short}\n\n{long.strip()}\n")
+    inlines = [t for t in tokens if t.type == "inline"]
+    assert {c.type for c in inlines[0].children or []} >= {"link_open", "em_open"}
+    assert [(c.type, c.content) for c in inlines[1].children or []] == [("text", long.strip())]
+
+
 def test_slugs_are_unique_and_safe() -> None:
     taken: set[str] = set()
     assert (

@@ -6,8 +6,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from operator import add, sub
 
-from draftctl.engine.tokendiff import Coded
-from draftctl.engine.tokens import spaced_tokens
+from draftctl.engine.tokendiff import Coded, chunk_spans
 
 _Chunk = tuple[int, int, list[str], list[int], list[int]]  # first, end, tokens, starts, ends
 
@@ -38,7 +37,7 @@ class Side:
         return found
 
     def _split(self, c: int) -> _Chunk:
-        spaces, tokens, _ = spaced_tokens(self.raws[c])
+        spaces, tokens, _ = chunk_spans(self.raws[c])
         widths = map(add, map(len, spaces), map(len, tokens))
         ends = list(accumulate(widths, initial=self.offset[c]))[1:]
         starts = list(map(sub, ends, map(len, tokens)))

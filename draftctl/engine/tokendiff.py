@@ -126,18 +126,19 @@ class Coded:
     def token(self, k: int) -> str:
         """The text of token k."""
         chunk, local = self._locate(k)
-        return _spans(self.raws[chunk])[1][local]
+        return chunk_spans(self.raws[chunk])[1][local]
 
 
 @lru_cache(maxsize=4096)
-def _spans(raw: str) -> tuple[list[str], list[str], str]:
+def chunk_spans(raw: str) -> tuple[list[str], list[str], str]:
+    """`spaced_tokens` of one chunk, kept for the chunks asked about most recently."""
     return spaced_tokens(raw)
 
 
 @lru_cache(maxsize=4096)
 def _line_starts(raw: str) -> list[bool]:
     """For each token of a chunk, whether a line break precedes it (the first: always)."""
-    spaces = _spans(raw)[0]
+    spaces = chunk_spans(raw)[0]
     return [True, *("\n" in ws or "\r" in ws for ws in spaces[1:])]
 
 

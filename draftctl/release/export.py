@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from draftctl.consultation.follow import lineage
@@ -99,7 +100,26 @@ def check_format(fmt: str, out: str | None) -> None:
 
 def markdown_parser() -> MarkdownIt:
     """CommonMark with tables; raw HTML in a draft is shown as text, never passed through."""
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    parser.core.ruler.at("inline", _bounded_inline)
+    return parser
+
+
+INLINE_LIMIT = 100_000  # characters of one paragraph's text given to the inline rules
+
+
+def _bounded_inline(state: StateCore) -> None:
+    """markdown-it's inline step, except that a paragraph longer than INLINE_LIMIT stays plain
+    text: on such lines (brackets, thousands of line breaks) the link rules take seconds."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if len(token.content) > INLINE_LIMIT:
+            token.children = [Token("text", "", 0, content=token.content)]
+            continue
+        if token.children is None:
+            token.children = []
+        state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 def inline_text(token: Token) -> str:
