@@ -97,6 +97,11 @@ def test_the_json_listings_print_what_they_list(drafts_repo: Path) -> None:
 
 
 def test_status_imports_no_word_or_html_rendering(drafts_repo: Path) -> None:
+    names, out = imported_modules(drafts_repo, "status")
+    assert "No uncommitted changes" in out
+    layers = ("draftctl.review", "draftctl.release", "draftctl.render")  # status is a review
+    engine = [n for n in _unwanted(names) if not n.startswith(layers)]
+    assert engine == [], "nothing changed: status needs no engine to say so"
     policy = drafts_repo / "drafts" / "policy.md"
     policy.write_text(policy.read_text(encoding="utf-8") + "\nA new paragraph.\n", "utf-8")
     names, out = imported_modules(drafts_repo, "status")

@@ -149,15 +149,17 @@ class DraftChange:
 
 
 def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
-    """Per draft, what differs between HEAD and the file on disk."""
-    from draftctl.engine.diff import diff_texts
-
+    """Per draft, what differs between HEAD and the file on disk (the engine is imported
+    only when a draft did change: an unchanged repository is answered without it)."""
     found = []
+    head = ws.repo.head()
     for path in ws.all_drafts():
-        old = ws.text_at("HEAD", path) if ws.repo.head() else None
+        old = ws.text_at("HEAD", path) if head else None
         new = ws.text_at("WORKTREE", path)
         if old == new:
             continue
+        from draftctl.engine.diff import diff_texts
+
         state = "new" if old is None else "deleted" if new is None else "modified"
         doc = diff_texts(old or "", new or "")
         change = DraftChange(path, state=state)
