@@ -519,3 +519,32 @@ def test_verify_trusts_only_the_users_allowed_signers(repo: Path) -> None:
     done = run_main(repo, "verify", "icm-2015")
     assert done.returncode == 0 and "ok    signature: good" in done.stdout, done.stdout
     assert not marker.exists()
+
+
+def test_changed_blobs_keeps_every_pair_in_order_even_an_empty_one(tmp_path: Path) -> None:
+    from itertools import pairwise
+
+    from draftctl.git.repo import discover
+
+    repo = tmp_path / "plain"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    trees = []
+    for files in ({"a b.md": "one"}, {"a b.md": "one"}, {"a b.md": "two", "c.md": "new"}, {}):
+        for old in repo.glob("*.md"):
+            old.unlink()
+        for name, text in files.items():
+            (repo / name).write_text(text)
+        git(repo, "add", "-A")
+        trees.append(git(repo, "write-tree").strip())
+    pairs = list(pairwise(trees))
+    groups = discover(repo).changed_blobs(pairs, "*.md")
+    blob = {
+        text: git(repo, "hash-object", "--stdin", input=text).strip()
+        for text in ("one", "two", "new")
+    }
+    assert groups == [
+        [],
+        [(blob["one"], blob["two"], "a b.md"), (None, blob["new"], "c.md")],
+        [(blob["two"], None, "a b.md"), (blob["new"], None, "c.md")],
+    ]
