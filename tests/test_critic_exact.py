@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from draftctl.consultation.config import Config
 from draftctl.engine.attribution import Step, attribute
 from draftctl.render.markdown import render_markdown
-from draftctl.review.annotate import Credit, Side, build_result
+from draftctl.review.result import Credit, Side, build_result
 
 _MARK = re.compile(r"\{\+\+(.*?)\+\+\}|\{--(.*?)--\}|\{~~(.*?)~>(.*?)~~\}|\{>>(.*?)<<\}", re.S)
 _REFS = {"&#123;": "{", "&#125;": "}", "~&gt;": "~>"}

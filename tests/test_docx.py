@@ -16,7 +16,7 @@ from lxml import etree
 from draftctl.consultation.config import Config, Round, Stakeholder
 from draftctl.release.export import CleanCopy, TitlePage, parse_body
 from draftctl.render.docx import render_clean_docx, render_docx, split_paragraphs, word_date
-from draftctl.review.annotate import (
+from draftctl.review.result import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,

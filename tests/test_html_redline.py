@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from draftctl.render.html import render_html
 from draftctl.render.html_marks import Mark, Source, is_sentinel_free, render_sources
-from draftctl.review.annotate import (
+from draftctl.review.result import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,

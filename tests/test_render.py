@@ -16,7 +16,7 @@ from draftctl.render.json import diff_json, render_json
 from draftctl.render.markdown import escape_critic, render_markdown
 from draftctl.render.stat import stat_tables
 from draftctl.render.terminal import plain_text, render_terminal, terminal_text, trim_context
-from draftctl.review.annotate import (
+from draftctl.review.result import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,

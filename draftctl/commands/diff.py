@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from draftctl.consultation.config import Config
-    from draftctl.review.annotate import AnnotatedDiff, CommitView
+    from draftctl.review.annotate import CommitView
+    from draftctl.review.result import AnnotatedDiff
 
 
 class Format(StrEnum):
@@ -59,7 +60,8 @@ def diff(
 
     Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
     """
-    from draftctl.review.annotate import Filters, annotated_diff
+    from draftctl.review.annotate import annotated_diff
+    from draftctl.review.filters import Filters
 
     from_rev = options.pick(from_arg, from_opt, "from")
     to_rev = options.pick(to_arg, to_opt, "to")
@@ -187,7 +189,7 @@ def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
 
     from draftctl.git.trailers import without_attribution
     from draftctl.render.terminal import visible
-    from draftctl.review.annotate import round_title
+    from draftctl.review.result import round_title
 
     record = view.record
     found = record.attribution

@@ -12,7 +12,7 @@ from draftctl.consultation.workspace import WORKTREE
 from draftctl.render.html_blocks import Body
 from draftctl.render.html_notes import Notes, long_date
 from draftctl.render.html_style import CSS, SCRIPT, css_string, round_css
-from draftctl.review.annotate import AnnotatedDiff, round_title
+from draftctl.review.result import AnnotatedDiff, round_title
 
 # Round colours, each at least 4.5:1 against white and against its own 10 % tint (WCAG AA).
 PALETTE = (

@@ -9,7 +9,7 @@ from html import escape
 
 from draftctl.render.html_marks import Mark, Source, inline_html, render_sources
 from draftctl.render.html_notes import Note, Notes
-from draftctl.review.annotate import AnnotatedDiff, Piece, ShownBlock
+from draftctl.review.result import AnnotatedDiff, Piece, ShownBlock
 
 GROUPED = ("item", "row")
 

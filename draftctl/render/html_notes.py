@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from draftctl.consultation.config import Config
-from draftctl.review.annotate import AnnotatedDiff, Credit, people_names, round_title
+from draftctl.review.result import AnnotatedDiff, Credit, people_names, round_title
 
 KIND_WORDS = {
     frozenset({"insert"}): "Inserted",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from draftctl.review.annotate import AnnotatedChange, AnnotatedDiff
+from draftctl.review.result import AnnotatedChange, AnnotatedDiff
 
 
 def diff_json(result: AnnotatedDiff) -> dict[str, Any]:

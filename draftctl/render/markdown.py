@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from draftctl.consultation.config import Config
-from draftctl.review.annotate import (
+from draftctl.review.result import (
     AnnotatedDiff,
     Piece,
     ShownBlock,

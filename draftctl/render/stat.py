@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from draftctl.consultation.config import Config
-from draftctl.review.annotate import AnnotatedDiff, round_title
+from draftctl.review.result import AnnotatedDiff, round_title
 from draftctl.textutil import visible
 
 

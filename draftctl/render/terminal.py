@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from draftctl.consultation.config import Config
-from draftctl.review.annotate import (
+from draftctl.review.result import (
     AnnotatedDiff,
     Credit,
     Piece,

@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from draftctl.engine.counts import count_words
-from draftctl.review.annotate import Piece, ShownBlock
+from draftctl.review.result import Piece, ShownBlock
 
 # Marks where an insertion or deletion starts and ends in the source: rare punctuation
 # (U+2E00–U+2E03), so that emphasis next to a mark still parses as CommonMark says.

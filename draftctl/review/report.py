@@ -12,18 +12,17 @@ from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import DraftctlError
 from draftctl.names import check_slug
-from draftctl.review.annotate import (
+from draftctl.review.annotate import annotate_range
+from draftctl.review.filters import Filters, apply_filters
+from draftctl.review.response import response_json
+from draftctl.review.result import (
     AnnotatedChange,
     AnnotatedDiff,
     Credit,
-    Filters,
     Piece,
     ShownBlock,
     Side,
-    annotate_range,
-    apply_filters,
 )
-from draftctl.review.response import response_json
 from draftctl.review.revisions import Revision, revision
 from draftctl.review.setting import Setting, build_setting
 

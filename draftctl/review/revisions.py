@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from draftctl.consultation.history import CommitRecord
-from draftctl.review.annotate import AnnotatedDiff, Piece, ShownBlock
 from draftctl.review.excerpt import ExcerptBlock, excerpt_block
+from draftctl.review.result import AnnotatedDiff, Piece, ShownBlock
 
 
 @dataclass

@@ -19,7 +19,7 @@ from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution
 
 if TYPE_CHECKING:
-    from draftctl.review.annotate import AnnotatedDiff
+    from draftctl.review.result import AnnotatedDiff
 
 Step = dict[str, Any]
 
@@ -240,6 +240,7 @@ NEXT_STEPS = """Next, inside {path}:
 
 def demo_diff(ws: Workspace) -> AnnotatedDiff:
     """The annotated diff of the last stretch before the ICM vote, for the demo to show."""
-    from draftctl.review.annotate import Filters, annotated_diff
+    from draftctl.review.annotate import annotated_diff
+    from draftctl.review.filters import Filters
 
     return annotated_diff(ws, None, "v0.3-consultation", "icm-2015", Filters(None, None, None))

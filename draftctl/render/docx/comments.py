@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
     from draftctl.consultation.config import Config
-    from draftctl.review.annotate import AnnotatedDiff, Credit
+    from draftctl.review.result import AnnotatedDiff, Credit
 
 
 def _initials(author: str) -> str:
@@ -25,7 +25,7 @@ def _initials(author: str) -> str:
 def _comment_lines(
     result: AnnotatedDiff, config: Config, change: int, credit: Credit, moved: str
 ) -> list[str]:
-    from draftctl.review.annotate import people_names, section_label
+    from draftctl.review.result import people_names, section_label
 
     lines = []
     if credit.rationale:
@@ -111,7 +111,7 @@ AUTHOR_LIMIT = 60
 def author_of(config: Config, credit: Credit | None) -> str:
     """The tracked change's author as Word shows it: the round's short title only (or what
     kind of edit it is); the stakeholders and rationale go in the change's comment."""
-    from draftctl.review.annotate import round_title
+    from draftctl.review.result import round_title
 
     title = round_title(config, credit.round_key if credit else "unattributed")
     return title if len(title) <= AUTHOR_LIMIT else title[: AUTHOR_LIMIT - 1].rstrip() + "…"

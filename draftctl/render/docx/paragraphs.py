@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from draftctl.review.annotate import Piece, ShownBlock
+    from draftctl.review.result import Piece, ShownBlock
 
 _BREAKS = re.compile(r"[ \t]*\r?\n[ \t]*")
 

@@ -18,13 +18,13 @@ from draftctl.render.docx.document import (
     xml_safe,
 )
 from draftctl.render.docx.tracked import _Redline
-from draftctl.review.annotate import round_title
+from draftctl.review.result import round_title
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
     from draftctl.consultation.config import Config
-    from draftctl.review.annotate import AnnotatedDiff
+    from draftctl.review.result import AnnotatedDiff
 
 
 def render_docx(result: AnnotatedDiff, config: Config) -> bytes:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
     from draftctl.consultation.config import Config
-    from draftctl.review.annotate import AnnotatedDiff, Credit, Piece, ShownBlock
+    from draftctl.review.result import AnnotatedDiff, Credit, Piece, ShownBlock
 
 
 class _Redline:

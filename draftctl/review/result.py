@@ -1,0 +1,329 @@
+"""The annotated diff as renderers read it: credits, marked pieces, shown blocks, changes, stats."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from draftctl.consultation.config import Config
+from draftctl.consultation.workspace import WORKTREE
+from draftctl.engine.counts import count_words
+
+if TYPE_CHECKING:
+    from draftctl.engine.attribution import AttributedDiff
+    from draftctl.engine.diff import BlockPair, Segment
+
+UNATTRIBUTED = "unattributed"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who and what made a change: one commit (or the uncommitted work tree) and its attribution."""
+
+    key: str
+    commit: str | None
+    round: str | None
+    prompted_by: tuple[str, ...] = ()
+    rationale: str | None = None
+    author: str | None = None
+    date: str | None = None
+    subject: str = ""
+
+    @property
+    def round_key(self) -> str:
+        """The round id, `WORKTREE` for uncommitted edits, or `unattributed`."""
+        if self.commit is None:
+            return WORKTREE
+        return self.round or UNATTRIBUTED
+
+    @property
+    def short(self) -> str:
+        return self.commit[:8] if self.commit else self.key
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "commit": self.commit,
+            "round": self.round,
+            "prompted_by": list(self.prompted_by),
+            "rationale": self.rationale,
+            "author": self.author,
+            "date": self.date,
+        }
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text in a shown block: unchanged, or inserted/deleted by one change and credit."""
+
+    op: str
+    text: str
+    change: int | None = None
+    credit: str | None = None
+    old: str | None = None  # an equal piece's FROM text when its layout differs (else None)
+
+
+@dataclass
+class ShownBlock:
+    """One block of the document as a reviewer sees it, with its changes marked inline.
+
+    `move` is "from" for the old place of a moved block (its pieces are the old text) and
+    "to" for its new place; `change` then names the move.
+    """
+
+    kind: str
+    section: tuple[str, ...]
+    pieces: list[Piece]
+    level: int = 0
+    move: str | None = None
+    change: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.move is not None or any(p.op != "equal" for p in self.pieces)
+
+    def change_ids(self) -> list[int]:
+        """The changes marked in this block, in reading order."""
+        ids = [self.change] if self.change is not None else []
+        ids += [p.change for p in self.pieces if p.change is not None]
+        return list(dict.fromkeys(ids))
+
+
+@dataclass
+class AnnotatedChange:
+    """One change between FROM and TO with the credits (commit keys) behind it."""
+
+    id: int
+    kind: str
+    section: tuple[str, ...]
+    old: str
+    new: str
+    credits: list[str] = field(default_factory=list)
+    section_from: tuple[str, ...] = ()
+
+
+@dataclass
+class Stats:
+    """Words inserted and deleted, overall, per round and per section."""
+
+    inserted_words: int = 0
+    deleted_words: int = 0
+    rounds: dict[str, list[int]] = field(default_factory=dict)
+    sections: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+
+    @property
+    def by_round(self) -> dict[str, int]:
+        """Words changed (inserted + deleted) per round, the contract's `by_round`."""
+        return {key: ins + dele for key, (ins, dele) in self.rounds.items()}
+
+    def add(self, piece: Piece, round_key: str, section: tuple[str, ...]) -> None:
+        words = count_words(piece.text)
+        slot = 0 if piece.op == "insert" else 1
+        if slot == 0:
+            self.inserted_words += words
+        else:
+            self.deleted_words += words
+        self.rounds.setdefault(round_key, [0, 0])[slot] += words
+        self.sections.setdefault(section, [0, 0])[slot] += words
+
+
+@dataclass
+class AnnotatedDiff:
+    """Everything a renderer needs: the document with marks, the changes, and their credits."""
+
+    draft: str
+    from_rev: str
+    from_commit: str | None
+    to_rev: str
+    to_commit: str | None
+    blocks: list[ShownBlock]
+    changes: list[AnnotatedChange]
+    credits: dict[str, Credit]
+    approximate: bool = False
+    stats: Stats = field(default_factory=Stats)
+    date: str = ""
+    root: str | None = None
+    from_date: str = ""
+    to_date: str = ""
+
+    def change(self, change_id: int) -> AnnotatedChange:
+        return next(c for c in self.changes if c.id == change_id)
+
+    def pieces_of(self, change_id: int) -> list[tuple[ShownBlock, Piece]]:
+        """The change's credited pieces (inserted and deleted runs), in document order."""
+        return [(b, p) for b in self.blocks for p in b.pieces if p.change == change_id]
+
+    def section_text(self, section: tuple[str, ...]) -> str:
+        """The section's label for display, without the document's title heading."""
+        if self.root is not None and len(section) > 1 and section[0] == self.root:
+            section = section[1:]
+        return section_label(section)
+
+    def rounds_used(self) -> list[str]:
+        """Round keys that credit at least one change, in order of first appearance."""
+        keys = [self.credits[k].round_key for c in self.changes for k in c.credits]
+        return list(dict.fromkeys(keys))
+
+
+def compute_stats(blocks: list[ShownBlock], credits: dict[str, Credit]) -> Stats:
+    """Count the inserted and deleted words of every marked piece."""
+    stats = Stats()
+    for block in blocks:
+        for piece in block.pieces:
+            if piece.op != "equal" and piece.credit is not None:
+                stats.add(piece, credits[piece.credit].round_key, block.section)
+    return stats
+
+
+def merged_pieces(pieces: list[Piece]) -> list[Piece]:
+    """Adjacent pieces of the same op and change joined (credits of the first kept)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if last is not None and (last.op, last.change) == (piece.op, piece.change):
+            old = None
+            if last.old is not None or piece.old is not None:
+                old = (last.text if last.old is None else last.old) + (
+                    piece.text if piece.old is None else piece.old
+                )
+            text = last.text + piece.text
+            out[-1] = replace(last, text=text, old=None if old == text else old)
+        else:
+            out.append(piece)
+    return out
+
+
+def ends_change(pieces: list[Piece], index: int, own: int | None = None) -> bool:
+    """Whether pieces[index] is the last piece of its change in the block (where its marker
+    goes); `own` is a move's id, whose marker sits at the start of the block instead."""
+    change = pieces[index].change
+    if change is None or change == own:
+        return False
+    return all(p.change != change for p in pieces[index + 1 :])
+
+
+def side_label(rev: str, commit: str | None) -> str:
+    """`v0.2 (1a2b3c4d)`, or the short commit when the revision is the commit itself."""
+    if commit is None:
+        return rev
+    return commit[:8] if rev == commit else f"{rev} ({commit[:8]})"
+
+
+def section_label(section: tuple[str, ...]) -> str:
+    """`Policy › Scope`, or a phrase for text before the first heading."""
+    return " › ".join(section) if section else "(before the first heading)"
+
+
+def round_title(config: Config, round_key: str) -> str:
+    """The round's title for display; uncommitted and unattributed edits say so."""
+    if round_key == WORKTREE:
+        return "Uncommitted edits"
+    if round_key == UNATTRIBUTED:
+        return "Unattributed"
+    found = config.rounds.get(round_key)
+    return found.title if found else round_key
+
+
+def people_names(config: Config, credit: Credit) -> list[str]:
+    """Display names of the stakeholders who prompted the change (ids if unregistered)."""
+    known = config.stakeholders
+    return [known[p].name if p in known else p for p in credit.prompted_by]
+
+
+def credit_line(config: Config, credit: Credit) -> str:
+    """One line describing a credit: round, stakeholders, rationale, commit, date."""
+    parts = [round_title(config, credit.round_key)]
+    names = people_names(config, credit)
+    if names:
+        parts.append(", ".join(names))
+    if credit.rationale:
+        parts.append(f"“{credit.rationale}”")
+    parts.append(credit.short)
+    if credit.date:
+        parts.append(credit.date[:10])
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end of a diff: the revision as the user named it and the commit (None: WORKTREE)."""
+
+    rev: str
+    commit: str | None
+
+
+# --- from the engine's result to what renderers read ----------------------------------------
+
+
+def build_result(
+    path: str, frm: Side, to: Side, attributed: AttributedDiff, credits: dict[str, Credit]
+) -> AnnotatedDiff:
+    """The plain result: shown blocks with credited pieces, changes, stats."""
+    blocks = [b for pair in attributed.diff.pairs if (b := _shown(pair, attributed)) is not None]
+    changes = [
+        AnnotatedChange(
+            change.id,
+            change.kind,
+            change.section,
+            change.old_text,
+            change.new_text,
+            list(attributed.credits.get(change.id, [])),
+            change.old_blocks[0].section if change.kind == "move" and change.old_blocks else (),
+        )
+        for change in attributed.diff.changes
+    ]
+    return AnnotatedDiff(
+        path,
+        frm.rev,
+        frm.commit,
+        to.rev,
+        to.commit,
+        blocks,
+        changes,
+        credits,
+        attributed.approximate,
+        compute_stats(blocks, credits),
+        datetime.date.today().isoformat(),
+        title_root(blocks),
+    )
+
+
+def title_root(blocks: list[ShownBlock]) -> str | None:
+    """The document's title when one level-1 heading encloses every section, else None."""
+    titles = [b.section[0] for b in blocks if b.kind == "heading" and b.level == 1 and b.section]
+    roots = {b.section[0] for b in blocks if b.section}
+    return titles[0] if len(titles) == 1 and roots == {titles[0]} else None
+
+
+def _shown(pair: BlockPair, attributed: AttributedDiff) -> ShownBlock | None:
+    block = pair.new if pair.new is not None and pair.op != "moved-from" else pair.old
+    if block is None:
+        return None
+    if pair.op == "moved-from":
+        text = "".join(s.old for s in pair.segments)
+        return ShownBlock(
+            block.kind, block.section, [Piece("equal", text)], block.level, "from", pair.change_id
+        )
+    pieces = [p for seg in pair.segments for p in _pieces(seg, attributed) if p.text or p.old]
+    if not pieces:
+        return None
+    moved = pair.op == "moved-to"
+    return ShownBlock(
+        block.kind,
+        block.section,
+        pieces,
+        block.level,
+        "to" if moved else None,
+        pair.change_id if moved else None,
+    )
+
+
+def _pieces(seg: Segment, attributed: AttributedDiff) -> list[Piece]:
+    if seg.op == "equal":
+        return [Piece("equal", seg.new, old=seg.old if seg.old != seg.new else None)]
+    ids = attributed.credits.get(seg.change_id or 0) or []
+    fallback = ids[-1] if ids else None
+    return [
+        Piece(seg.op, run.new if seg.op == "insert" else run.old, seg.change_id, who or fallback)
+        for run, who in attributed.credit_runs(seg)
+    ]
