@@ -1,8 +1,10 @@
-"""Small text helpers shared by the core: lines keeping their ends, showing controls."""
+"""Small text helpers shared by the core: lines keeping their ends, showing controls, dates."""
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import UTC, datetime
 
 # C0 controls but tab and newline, DEL and the C1 controls (U+009B is a one-byte CSI).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -37,3 +39,12 @@ def _picture(match: re.Match[str]) -> str:
 def plural(count: int, noun: str, many: str = "") -> str:
     """`1 commit`, `2 commits`: the count with its noun, never `commit(s)`."""
     return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def source_date(fallback: str) -> str:
+    """The date a generated document states, never the clock: `SOURCE_DATE_EPOCH` (seconds, the
+    reproducible-builds convention) as ISO 8601 UTC when set, else `fallback` (a commit's date)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw.isdigit():
+        return datetime.fromtimestamp(int(raw), UTC).isoformat()
+    return fallback

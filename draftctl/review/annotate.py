@@ -13,6 +13,7 @@ from draftctl.errors import DraftctlError, DraftError
 from draftctl.release.versions import latest_version
 from draftctl.review.filters import Filters, apply_filters
 from draftctl.review.result import AnnotatedDiff, Credit, Side, build_result
+from draftctl.textutil import source_date
 
 
 def commit_metadata(
@@ -133,7 +134,15 @@ def annotate_range(
     result = build_result(path, frm, to, attributed, credits)
     result.from_date = ws.repo.commit_date(frm.commit) if frm.commit else ""
     result.to_date = ws.repo.commit_date(to.commit) if to.commit else ""
+    result.date = stated_date(ws, to.commit)
     return result
+
+
+def stated_date(ws: Workspace, commit: str | None) -> str:
+    """The day a result is "as of", reproducible: SOURCE_DATE_EPOCH when set, else the committer
+    date of `commit` (of HEAD for the work tree), never today's date."""
+    tip = commit or ws.repo.head()
+    return source_date(ws.repo.commit_date(tip) if tip else "")[:10]
 
 
 def _credits(records: dict[str, CommitRecord], keys: Iterable[str]) -> dict[str, Credit]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from draftctl.consultation.config import Round, Stakeholder
@@ -12,7 +11,7 @@ from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.errors import DraftctlError
 from draftctl.names import check_slug
-from draftctl.review.annotate import annotate_range
+from draftctl.review.annotate import annotate_range, stated_date
 from draftctl.review.filters import Filters, apply_filters
 from draftctl.review.response import response_json
 from draftctl.review.result import (
@@ -405,7 +404,6 @@ def build_report(
     if ws.repo.head() is None:
         raise DraftctlError("there is no history yet", "record changes with `draftctl commit`")
     builder = _Builder(ws, path)
-    today = datetime.date.today().isoformat()
     if from_rev is not None and to_rev is not None:
         frm = Side(from_rev, resolve_rev(ws, from_rev, "FROM"))
         to = Side(to_rev, None if to_rev == WORKTREE else resolve_rev(ws, to_rev, "TO"))
@@ -419,9 +417,11 @@ def build_report(
         parts = [builder.round_part(r) for r in ids]
         scope = f"round {round_id}" if round_id else "every consultation round"
         span = None
+    generated = stated_date(ws, span[1] if span else None)
     people = {s.id: s.name for s in ws.config.stakeholders.values()}
     title = _title(ws, path)
-    report = Report(ws.config.name, path, title, scope, today, parts, builder.approximate, people)
+    name, approximate = ws.config.name, builder.approximate
+    report = Report(name, path, title, scope, generated, parts, approximate, people)
     report.setting = build_setting(ws, builder.history, span)
     return report
 

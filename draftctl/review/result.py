@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -283,7 +282,7 @@ def build_result(
         credits,
         attributed.approximate,
         compute_stats(blocks, credits),
-        datetime.date.today().isoformat(),
+        "",
         title_root(blocks),
     )
 

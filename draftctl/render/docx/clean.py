@@ -40,9 +40,8 @@ if TYPE_CHECKING:
 def render_clean_docx(copy: CleanCopy) -> bytes:
     """The clean copy: title page, TOC field, then the text with Word's own styles."""
     page = copy.page
-    doc = new_document(
-        page.title, f"Clean copy of {page.version or page.rev}", page.digest or "", page.language
-    )
+    subject = f"Clean copy of {page.version or page.rev}"
+    doc = new_document(page.title, subject, page.digest or "", page.language, page.date or "")
     doc.core_properties.comments = f"Content-Digest: {page.digest}" if page.digest else ""
     short = page.title if len(page.title) <= 60 else page.title[:57].rstrip() + "…"
     add_footer(doc, f"{page.version or page.rev} · {short}")

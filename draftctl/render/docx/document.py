@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +46,10 @@ def xml_safe(text: str) -> str:
 
 
 def new_document(
-    title: str, subject: str, keywords: str = "", language: str = "en-GB"
+    title: str, subject: str, keywords: str = "", language: str = "en-GB", when: str = ""
 ) -> DocxDocument:
     """A4 portrait, 25 mm margins, core properties and language set, fields updated on open,
-    no stray empty paragraph."""
+    no stray empty paragraph. `when` (ISO 8601, a commit's date) dates it: never the clock."""
     doc = Document()
     set_language(doc, language)
     update_fields_on_open(doc)
@@ -60,10 +61,22 @@ def new_document(
     props = doc.core_properties
     props.title, props.subject, props.keywords = title, subject, keywords
     props.author, props.last_modified_by = "draftctl", "draftctl"
-    props.created = props.modified = datetime.now(UTC).replace(microsecond=0)
+    props.created = props.modified = stamp(when)
     props.revision = 1
     doc.styles["Normal"].font.size = Pt(11)
     return doc
+
+
+def stamp(when: str) -> datetime:
+    """An ISO 8601 date or time as an aware UTC time (a day alone: its midnight UTC; empty or
+    unreadable: the Unix epoch), so the same input always gives the same document."""
+    try:
+        moment = datetime.fromisoformat(when) if when else datetime.fromtimestamp(0, UTC)
+    except ValueError:
+        moment = datetime.fromtimestamp(0, UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def set_language(doc: DocxDocument, language: str) -> None:
@@ -136,9 +149,17 @@ def track_revisions(doc: DocxDocument) -> None:
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    """The document's bytes, the same on every run: python-docx stamps each zip member with the
+    clock, so the members are written again with one fixed time (the zip format's earliest)."""
+    saved = io.BytesIO()
+    doc.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info))
+    return out.getvalue()
 
 
 def _el(tag: str, **attrs: str) -> Any:

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def render_docx(result: AnnotatedDiff, config: Config) -> bytes:
     """The diff as a Word document of tracked changes (the TO text once all are accepted)."""
     title = f"Redline of {result.draft}: {result.from_rev} → {result.to_rev}"
-    doc = new_document(title, "Tracked changes by consultation round", result.draft, config.lang)
+    subject = "Tracked changes by consultation round"
+    doc = new_document(title, subject, result.draft, config.lang, result.date)
     add_footer(doc, f"{result.draft}: {result.from_rev} → {result.to_rev}")
     _redline_cover(doc, result, config)
     page_break(doc)
