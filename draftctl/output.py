@@ -76,11 +76,10 @@ def write_result(text: str, target: str | None, *, page: bool = True) -> None:
     """Print `text` (through the pager at a terminal, unless `page` is off, as for JSON), or
     write it atomically to the file `target`."""
     if target is None or target == "-":
-        text = text if text.endswith("\n") else text + "\n"
         if sys.stdout.isatty():  # a file or pipe gets the exact text; a terminal, no controls
             from draftctl.textutil import visible
 
-            text = visible(text)
+            text = visible(text if text.endswith("\n") else text + "\n")
         with paged() if page else nullcontext():
             sys.stdout.write(text)
         return

@@ -139,6 +139,10 @@ def _solid(segs: list[Segment], op: str) -> list[Segment]:
     return [s for s in segs if s.op == op and (s.old.strip() or s.new.strip())]
 
 
+def _words(segs: list[Segment]) -> list[str]:
+    return [w for s in segs for w in (s.old + s.new).split()]
+
+
 def _plain(pair: BlockPair) -> None:
     """A block only partly moved: its moved text reads as deleted or inserted by the mover."""
     ops = {"move-from": "delete", "move-to": "insert"}
@@ -157,8 +161,8 @@ def _classify(pair: BlockPair, old: _Blocks, links: MoveLinks) -> None:
         return
     if pair.new is None:
         moved, deleted = _solid(segs, "move-from"), _solid(segs, "delete")
-        if moved and not deleted:
-            pair.op = "moved-from"
+        if moved and len(_words(moved)) > len(_words(deleted)):
+            pair.op = "moved-from"  # words deleted inside stay deletions of their commits
             return
         _plain(pair)
         pair.op = "deleted" if moved or deleted else "equal"

@@ -63,6 +63,32 @@ def _header(result: AnnotatedDiff) -> str:
 Fragment = tuple[str, str, int | None, str]  # (FROM text, TO text, change to comment, lead)
 
 
+def _shared_ends(old: str, new: str) -> tuple[int, int]:
+    """How much of a layout-only substitution's start and end both sides share, cut next to
+    whitespace (never inside a word or a `~>`), so only the differing spaces are marked."""
+    head = _common(old, new)
+    while head and not (_beside_space(old, head) and _beside_space(new, head)):
+        head -= 1
+    rest_old, rest_new = old[head:], new[head:]
+    tail = _common(rest_old[::-1], rest_new[::-1])
+    while tail and not (
+        _beside_space(old, len(old) - tail) and _beside_space(new, len(new) - tail)
+    ):
+        tail -= 1
+    return head, tail
+
+
+def _common(one: str, two: str) -> int:
+    """The length of the start `one` and `two` share."""
+    size = min(len(one), len(two))
+    return next((k for k in range(size) if one[k] != two[k]), size)
+
+
+def _beside_space(text: str, at: int) -> bool:
+    """Whether a cut at `at` splits no token: at an end of the text or next to whitespace."""
+    return at in (0, len(text)) or text[at - 1].isspace() or text[at].isspace()
+
+
 def _merged(fragments: list[Fragment]) -> list[Fragment]:
     """Adjacent pure insertions (or pure deletions) without a comment between them joined."""
     out: list[Fragment] = []
@@ -151,6 +177,13 @@ class _Block:
                 tail = text[len(core) :]
                 self.marked(core if old else "", "" if old else core, change, lead)
                 self.marked(tail if old else "", "" if old else tail, None, "")
+                return
+        if change is None and old and new and old != new:
+            head, tail = _shared_ends(old, new)
+            if head or tail:
+                self.out.append(escape_critic(old[:head]))
+                self.marked(old[head : len(old) - tail], new[head : len(new) - tail], None, "")
+                self.out.append(escape_critic(old[len(old) - tail :]))
                 return
         if old == new:
             if old:

@@ -81,7 +81,7 @@ def _text(ws: Workspace, rev: str | None, path: str) -> str:
     return ws.text_at(rev, lineage(ws, path).at(rev)) or ""
 
 
-class _StepBuilder:
+class StepBuilder:
     """Turns commit records into attribution steps; merges get their side branch's steps."""
 
     def __init__(self, ws: Workspace, path: str) -> None:
@@ -119,7 +119,7 @@ def annotate_range(
     progress: Callable[[int, int], None] | None = None,
 ) -> AnnotatedDiff:
     """Replay the commits between FROM and TO and credit every change of the diff."""
-    builder = _StepBuilder(ws, path)
+    builder = StepBuilder(ws, path)
     steps = builder.steps(records)
     if to.commit is None:
         worktree = _text(ws, WORKTREE, path)

@@ -14,6 +14,7 @@ from draftctl.engine.diff import no_gc
 from draftctl.engine.tokens import is_word, solid_spans
 from draftctl.engine.weave import State, Step, replay
 from draftctl.errors import DraftError
+from draftctl.review.annotate import StepBuilder
 
 UNATTRIBUTED = "unattributed"
 
@@ -121,14 +122,37 @@ def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[Bl
     path = ws.resolve_draft(draft)
     sources = _sources(ws, path, at)
     texts = [decode_draft(data, path) for data in _contents(ws, path, sources)]
-    steps = [Step(str(n), text) for n, text in enumerate(texts)]
+    steps, known = _steps(ws, path, sources, texts)
     with no_gc():
         weave, _ = replay("", steps)
+    by_ordinal = [known[key] for key in weave.commits]
     text = texts[-1] if texts else ""
-    entries = _credits(text, weave.state, [int(weave.commits[o]) for o in weave.inserted])
+    entries = _credits(text, weave.state, weave.inserted)
     return [
-        _blame_block(block, mine, words, sources) for block, mine, words in _blocks(text, entries)
+        _blame_block(block, mine, words, by_ordinal)
+        for block, mine, words in _blocks(text, entries)
     ]
+
+
+def _steps(
+    ws: Workspace, path: str, sources: list[Source], texts: list[str]
+) -> tuple[list[Step], dict[str, Source]]:
+    """One step per source; a merge carries its side branch, so the side's commits keep the
+    words they wrote (as in `diff`). Also: every step's key → its source."""
+    builder = StepBuilder(ws, path)
+    steps: list[Step] = []
+    known: dict[str, Source] = {}
+    for n, (source, text) in enumerate(zip(sources, texts, strict=True)):
+        key = str(n)  # side commits are keyed by their ids: never a small number
+        known[key] = source
+        record = source.record
+        if record is not None and len(record.parents) > 1:
+            merge = builder.merge_step(record, text)
+            steps.append(Step(key, text, merge.side, merge.side_base))
+        else:
+            steps.append(Step(key, text))
+    known.update((commit, Source(record)) for commit, record in builder.known.items())
+    return steps, known
 
 
 def _blame_block(

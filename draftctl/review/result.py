@@ -298,11 +298,9 @@ def _shown(pair: BlockPair, attributed: AttributedDiff) -> ShownBlock | None:
     block = pair.new if pair.new is not None and pair.op != "moved-from" else pair.old
     if block is None:
         return None
-    if pair.op == "moved-from":
-        text = "".join(s.old for s in pair.segments)
-        return ShownBlock(
-            block.kind, block.section, [Piece("equal", text)], block.level, "from", pair.change_id
-        )
+    if pair.op == "moved-from":  # the moved text, and any words deleted from it meanwhile
+        pieces = merged_pieces([_moved_away(seg, attributed) for seg in pair.segments])
+        return ShownBlock(block.kind, block.section, pieces, block.level, "from", pair.change_id)
     pieces = [p for seg in pair.segments for p in _pieces(seg, attributed) if p.text or p.old]
     if not pieces:
         return None
@@ -315,6 +313,12 @@ def _shown(pair: BlockPair, attributed: AttributedDiff) -> ShownBlock | None:
         "to" if moved else None,
         pair.change_id if moved else None,
     )
+
+
+def _moved_away(seg: Segment, attributed: AttributedDiff) -> Piece:
+    if seg.op != "delete":
+        return Piece("equal", seg.old)
+    return _pieces(seg, attributed)[0]
 
 
 def _pieces(seg: Segment, attributed: AttributedDiff) -> list[Piece]:
