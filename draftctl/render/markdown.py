@@ -179,11 +179,11 @@ class _Block:
                 self.marked(tail if old else "", "" if old else tail, None, "")
                 return
         if change is None and old and new and old != new:
-            head, tail = _shared_ends(old, new)
-            if head or tail:
-                self.out.append(escape_critic(old[:head]))
-                self.marked(old[head : len(old) - tail], new[head : len(new) - tail], None, "")
-                self.out.append(escape_critic(old[len(old) - tail :]))
+            start, end = _shared_ends(old, new)
+            if start or end:
+                self.out.append(escape_critic(old[:start]))
+                self.marked(old[start : len(old) - end], new[start : len(new) - end], None, "")
+                self.out.append(escape_critic(old[len(old) - end :]))
                 return
         if old == new:
             if old:
