@@ -118,23 +118,95 @@ def test_unknown_section_is_refused(history: Cli) -> None:
     assert result.code == 1 and "no section named 'Nowhere'" in result.err
 
 
-def test_quick_path_agrees_with_the_block_diff(
-    history: Cli, drafts_repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from draftctl.consultation.history import read_log
-    from draftctl.consultation.workspace import open_workspace
-    from draftctl.review import section_history
+AGREE_BASE = """# Policy
 
-    text = (drafts_repo / "drafts" / "policy.md").read_text()
-    text = text.replace("Health agencies", "Health agencies and researchers") + "\nA\nB\n===\n"
-    record(history, drafts_repo, text, "Reword evidence, add a setext heading")
-    ws = open_workspace(drafts_repo)
-    records = read_log(ws)
-    names = ["Purpose", "Scope", "Definitions", "Evidence", "Obligations", "Recommendations", "A B"]
-    quick = {n: section_history.commits_touching_section(ws, records, n, None) for n in names}
-    monkeypatch.setattr(section_history, "quick_step", lambda *args: None)
+## Access
+
+Staff can not log in without a card.
+
+### Cards
+
+Cards are issued at the desk.
+
+## Steps
+
+We will do two things:
+
+- listen to workers
+- draft the text
+
+## Limits
+Trafficking is out of scope.
+
+## Evidence
+
+Research shows that criminal laws expose workers to violence .
+
+Health agencies report that criminalisation undermines prevention.
+"""
+
+
+@pytest.fixture
+def crafted(cli: Cli, drafts_repo: Path) -> Cli:
+    """Word joins, a reflow, a list merged into prose, a heading level change, a deleted
+    heading and a paragraph moved with an edit, each in its own commit."""
+    text = AGREE_BASE
+    edits = [
+        ("Join words", "can not log in", "cannot login"),
+        ("Reflow only", "Research shows that", "Research shows\nthat"),
+        ("Tidy spacing", "violence .", "violence."),  # whitespace between kept tokens
+        ("Merge the list", "things:\n\n- listen to workers\n- draft the text", "things: listen."),
+        ("Promote cards", "### Cards", "## Cards"),
+        ("Drop limits heading", "## Limits\n", ""),
+        (
+            "Move and edit",
+            "\nHealth agencies report that criminalisation undermines prevention.\n",
+            "",
+        ),
+    ]
+    record(cli, drafts_repo, text, "Base")
+    for message, old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+        if message == "Move and edit":
+            text = text.replace(
+                "Staff cannot", "Health agencies report it weakens prevention.\n\nStaff cannot"
+            )
+        record(cli, drafts_repo, text, message)
+    return cli
+
+
+def _sections_changed(repo: Path, commit: str) -> set[str]:
+    """Every heading above a block the engine's diff of C^..C changed, on either side."""
+    from draftctl.engine.diff import diff_texts
+
+    old = git(repo, "show", f"{commit}^:drafts/policy.md")
+    new = git(repo, "show", f"{commit}:drafts/policy.md")
+    found: set[str] = set()
+    for pair in diff_texts(old, new).pairs:
+        if pair.op != "equal":
+            for block in (pair.old, pair.new):
+                found |= set(block.section) if block is not None else set()
+    return found
+
+
+def test_log_section_agrees_with_diff_and_blame(crafted: Cli, drafts_repo: Path) -> None:
+    commits = {r["subject"]: r["commit"] for r in json.loads(crafted("log", "--json").out)}
+    del commits["Start draft policy"]  # the template, before the draft had these sections
+    changed = {subject: _sections_changed(drafts_repo, c) for subject, c in commits.items()}
+    names = ["Access", "Cards", "Steps", "Evidence", "Limits"]
     for name in names:
-        slow = section_history.commits_touching_section(ws, records, name, None)
-        assert [r.subject for r in quick[name]] == [r.subject for r in slow], name
-    assert [r.subject for r in quick["A B"]] == ["Reword evidence, add a setext heading"]
-    assert quick["Evidence"][0].subject == "Reword evidence, add a setext heading"
+        listed = set(subjects(crafted, "--section", name)) - {"Start draft policy"}
+        expected = {s for s, found in changed.items() if name in found}
+        assert listed == expected, name
+    assert "Reflow only" not in subjects(crafted, "--section", "Evidence")
+    assert "Tidy spacing" not in subjects(crafted, "--section", "Evidence")
+    assert "Move and edit" in subjects(crafted, "--section", "Access")
+    for entry in json.loads(crafted("blame", "--json").out):
+        inner = [h for h in entry["section"] if h != "Policy"]
+        if inner:
+            listed = {
+                r["commit"]
+                for r in json.loads(crafted("log", "--json", "--section", inner[-1]).out)
+            }
+            assert entry["commit"] in listed, (entry["text"], inner[-1])

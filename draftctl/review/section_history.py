@@ -1,10 +1,13 @@
-"""`draftctl log --section H`: the commits that changed a section, through renames and moves."""
+"""`draftctl log --section H`: the commits that changed a section, through renames and moves.
+
+Each commit's own edit is the engine's (the token diff `diff` and `blame` replay), so a commit
+is listed exactly when it changed a token or the markup of a block in the section.
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +20,6 @@ from draftctl.engine.diff import DocDiff, diff_blocks
 from draftctl.engine.sections import (
     _norm,  # the same heading normalisation as `--section` elsewhere
 )
-from draftctl.engine.tokendiff import Differ, Op
 from draftctl.errors import DraftError
 
 _PAIRED = ("equal", "modified", "moved-from", "moved-to")
@@ -122,137 +124,16 @@ def touched(old: Version, new: Version, step: Step) -> set[int]:
     return found | {new.ids[h] for i in step.touched_new for h in new.owners[i]}
 
 
-# -- the quick path: line hunks that touch no heading leave the outline as it was ------------
-
-
-@dataclass
-class Head:
-    """A heading of one version: its line, level, identity and section path."""
-
-    line: int
-    level: int
-    ident: int
-    path: tuple[str, ...]  # heading texts, normalised for matching
-
-
-@dataclass
-class Outline:
-    """One version of a draft as lines, with its headings and their identities."""
-
-    text: str
-    lines: list[str]
-    coded: str
-    heads: list[Head]
-    chains: list[tuple[int, ...]]  # per heading: its identity and those of the headings above
-
-
-def _chains(heads: list[Head]) -> list[tuple[int, ...]]:
-    stack: list[Head] = []
-    out = []
-    for head in heads:
-        while stack and stack[-1].level >= head.level:
-            stack.pop()
-        stack.append(head)
-        out.append(tuple(h.ident for h in stack))
-    return out
-
-
-def outline_of(version: Version, codes: dict[str, str]) -> Outline:
-    lines = version.text.split("\n")
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
-    heads = [
-        Head(
-            bisect_right(starts, b.start) - 1, b.level, version.ids[i], tuple(map(_norm, b.section))
-        )
-        for i, b in enumerate(version.blocks)
-        if i in version.ids
-    ]
-    return Outline(version.text, lines, line_codes(lines, codes), heads, _chains(heads))
-
-
-def version_of(outline: Outline) -> Version:
-    """The block view of an outline (its headings keep their identities, in order)."""
-    blocks = parse_blocks(outline.text)
-    indices = [i for i, b in enumerate(blocks) if b.kind == "heading"]
-    ids = {i: head.ident for i, head in zip(indices, outline.heads, strict=False)}
-    return Version(outline.text, blocks, enclosing_headings(blocks), ids)
-
-
-def line_codes(lines: list[str], codes: dict[str, str]) -> str:
-    """One character per line; equal lines share a character (new lines get the next one)."""
-    out = []
-    for line in lines:
-        code = codes.get(line)
-        if code is None:
-            n = len(codes) + 0x100
-            code = codes[line] = chr(n if n < 0xD800 else n + 0x800)
-        out.append(code)
-    return "".join(out)
-
-
-def line_hunks(ops: list[Op]) -> Iterator[tuple[int, int, int, int]]:
-    """(old start, old end, new start, new end) line ranges of the changed runs."""
-    i = j = 0
-    start: tuple[int, int] | None = None
-    for op, n in [*ops, (0, 0)]:
-        if op == 0:
-            if start is not None:
-                yield start[0], i, start[1], j
-                start = None
-            i, j = i + n, j + n
-            continue
-        start = start or (i, j)
-        i, j = (i + n, j) if op < 0 else (i, j + n)
-
-
-def _structural(lines: list[str], start: int, end: int) -> bool:
-    """Whether lines [start, end) (or the line after) may start, end or be a heading or fence."""
-    if any(_STRUCTURE.match(line) for line in lines[start:end]):
-        return True
-    return end < len(lines) and bool(_UNDERLINE.match(lines[end]))
-
-
-def quick_step(old: Outline, text: str, codes: dict[str, str]) -> tuple[Outline, set[int]] | None:
-    """The next outline and the sections changed, when no heading can have moved or changed;
-    None when the full block diff is needed."""
-    lines = text.split("\n")
-    coded = line_codes(lines, codes)
-    hunks = list(line_hunks(Differ().raw(old.coded, coded)))
-    if any(
-        _structural(old.lines, a0, a1) or _structural(lines, b0, b1) for a0, a1, b0, b1 in hunks
-    ):
-        return None
-    at_line = [h.line for h in old.heads]
-    chains = old.chains
-    changed: set[int] = set()
-    for a0, a1, b0, b1 in hunks:
-        if " ".join(old.lines[a0:a1]).split() == " ".join(lines[b0:b1]).split():
-            continue  # reflow only
-        owner = bisect_right(at_line, a0 - 1) - 1
-        changed |= set(chains[owner]) if owner >= 0 else set()
-    heads = []
-    for head in old.heads:
-        shift = sum((b1 - b0) - (a1 - a0) for a0, a1, b0, b1 in hunks if a1 <= head.line)
-        heads.append(Head(head.line + shift, head.level, head.ident, head.path))
-    return Outline(text, lines, coded, heads, old.chains), changed
-
-
-def advance(
-    old: Outline, text: str, fresh: Iterator[int], codes: dict[str, str]
-) -> tuple[Outline, set[int]]:
-    """The next outline and the identities of the sections the change touched."""
-    quick = quick_step(old, text, codes)
-    if quick is not None:
-        return quick
-    before = version_of(old)
-    after, step = next_version(before, text, fresh)
-    return outline_of(after, codes), touched(before, after, step)
-
-
-def named(outline: Outline, selector: str) -> set[int]:
+def named(version: Version, selector: str) -> set[int]:
     """Identities of the headings whose section path ends with `selector` (`A/B` allowed)."""
     wanted = tuple(_norm(part) for part in selector.split("/") if part.strip())
-    return {h.ident for h in outline.heads if wanted and h.path[-len(wanted) :] == wanted}
+    if not wanted:
+        return set()
+    return {
+        ident
+        for index, ident in version.ids.items()
+        if tuple(map(_norm, version.blocks[index].section))[-len(wanted) :] == wanted
+    }
 
 
 def _text(ws: Workspace, rev: str | None, path: str) -> str:
@@ -262,10 +143,10 @@ def _text(ws: Workspace, rev: str | None, path: str) -> str:
 def section_touches(
     ws: Workspace, records: list[CommitRecord], path: str, selector: str
 ) -> tuple[set[str], bool]:
-    """The commits (among `records`) that changed the section, and whether it was ever found."""
+    """The commits (among `records`) whose own edit, as the engine reads it, changed a token or
+    the markup of a block in the section; and whether the section was ever found."""
     fresh = itertools.count()
-    codes: dict[str, str] = {}
-    outline: Outline | None = None
+    version: Version | None = None
     wanted: set[int] = set()
     by_commit: dict[str, set[int]] = {}
     last: str | None = None
@@ -273,18 +154,18 @@ def section_touches(
         if path not in record.drafts:
             continue
         parent = record.parents[0] if record.parents else None
-        same = outline is not None and parent is not None and parent == last
-        before = outline.text if same and outline else _text(ws, parent, path)
+        same = version is not None and parent is not None and parent == last
+        before = version.text if same and version else _text(ws, parent, path)
         last = record.commit
-        if outline is None:
-            outline = outline_of(first_version(before, fresh), codes)
-        elif outline.text != before:
-            outline, _ = advance(outline, before, fresh, codes)
-        wanted |= named(outline, selector)
-        outline, by_commit[record.commit] = advance(
-            outline, _text(ws, record.commit, path), fresh, codes
-        )
-        wanted |= named(outline, selector)
+        if version is None:
+            version = first_version(before, fresh)
+        elif version.text != before:
+            version, _ = next_version(version, before, fresh)
+        wanted |= named(version, selector)
+        after, step = next_version(version, _text(ws, record.commit, path), fresh)
+        by_commit[record.commit] = touched(version, after, step)
+        version = after
+        wanted |= named(version, selector)
     return {c for c, ids in by_commit.items() if ids & wanted}, bool(wanted)
 
 
