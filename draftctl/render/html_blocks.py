@@ -9,7 +9,7 @@ from html import escape
 
 from draftctl.render.html_marks import Mark, Source, inline_html, render_sources
 from draftctl.render.html_notes import Note, Notes
-from draftctl.review.result import AnnotatedDiff, Piece, ShownBlock
+from draftctl.review.result import AnnotatedDiff, Piece, ShownBlock, widened
 
 GROUPED = ("item", "row")
 
@@ -69,7 +69,7 @@ class Body:
         """Base text is the new side (the old side when the block was deleted outright);
         the other side's runs are shown where they stood, as snippets."""
         block, source = item.block, item.source
-        pieces = _joined(block.pieces)
+        pieces = _joined(block.pieces if block.move else widened(block.pieces))
         new_side = any(p.op != "delete" and p.text.strip() for p in pieces)
         base = ("equal", "insert") if new_side else ("equal", "delete")
         if block.move == "to" and self.first_of_move(block):

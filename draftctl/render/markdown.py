@@ -26,6 +26,7 @@ from draftctl.review.result import (
     ends_change,
     merged_pieces,
     side_label,
+    widened,
 )
 
 _OPEN_BRACE = re.compile(r"\{(?=[-+~>=]|$)")
@@ -116,7 +117,7 @@ class _Block:
 
     def render(self) -> str:
         block = self.block
-        pieces = merged_pieces(block.pieces)
+        pieces = merged_pieces(block.pieces if block.move else widened(block.pieces))
         if block.move == "from":
             old = "".join(p.old if p.old is not None else p.text for p in pieces)
             self.fragments = [(old, "", block.change, f"moved to {self.moved_section('to')}")]

@@ -25,6 +25,7 @@ from draftctl.review.result import (
     people_names,
     round_title,
     side_label,
+    widened,
 )
 from draftctl.textutil import visible
 
@@ -111,7 +112,7 @@ def _block_text(block: ShownBlock, result: AnnotatedDiff, plain: bool) -> Text:
         _marker(text, f"[{block.change}]", plain, MARKER_STYLE)
         text.append(" ")
     base = MOVE_STYLE if block.move == "to" else ""
-    pieces = _display_pieces(block.pieces)
+    pieces = _display_pieces(block.pieces if block.move else widened(block.pieces))
     for index, piece in enumerate(pieces):
         if piece.op == "equal":
             _append_plain(text, trim_context(piece.text, _position(pieces, index)), base)

@@ -192,6 +192,59 @@ def merged_pieces(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+WIDEN_WORDS = 2  # the most unchanged words display folds into one replaced phrase
+
+
+def widened(pieces: list[Piece]) -> list[Piece]:
+    """For display only (never for counts or credits): a short unchanged run between two edits
+    of the same change and commit reads as part of one replaced phrase, the way a person marks
+    a rewrite ("[-in four countries shows-]{+from six countries show+}"). A run folds when the
+    edits around it delete and insert, and it holds one to WIDEN_WORDS words, no line break,
+    and no more words than the edit on either side of it; its text then stands on both sides,
+    so each side still rebuilds exactly, and the phrase keeps the one credit that the changed
+    tokens inside it carry."""
+    runs: list[list[Piece]] = []
+    for piece in pieces:
+        if runs and piece.op != "equal" and runs[-1][0].op != "equal":
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    k = 1
+    while k < len(runs) - 1:
+        if _folds(runs[k - 1], runs[k][0], runs[k + 1]):
+            kept = runs[k][0]
+            old = kept.text if kept.old is None else kept.old
+            left = runs[k - 1]
+            fold = [Piece("delete", old, left[0].change, left[0].credit)]
+            fold.append(Piece("insert", kept.text, left[0].change, left[0].credit))
+            joined = left + fold + runs[k + 1]  # one owner: its deletions read first
+            runs[k - 1 : k + 2] = [
+                [p for p in joined if p.op == "delete"] + [p for p in joined if p.op == "insert"]
+            ]
+            k = max(k - 1, 1)
+        else:
+            k += 1
+    return [piece for run in runs for piece in run]
+
+
+def _folds(left: list[Piece], kept: Piece, right: list[Piece]) -> bool:
+    if kept.op != "equal" or left[0].op == "equal" or right[0].op == "equal":
+        return False
+    owners = {(p.change, p.credit) for p in left + right}
+    if len(owners) != 1 or None in next(iter(owners)) or "\n" in kept.text + (kept.old or ""):
+        return False
+    if {p.op for p in left + right} != {"delete", "insert"}:
+        return False  # only a rewrite becomes a replaced phrase; insertions stay insertions
+    words = count_words(kept.text)
+    return 0 < words <= min(WIDEN_WORDS, _edit_words(left), _edit_words(right))
+
+
+def _edit_words(run: list[Piece]) -> int:
+    """The size of an edit: the words of its larger side."""
+    deleted = sum(count_words(p.text) for p in run if p.op == "delete")
+    return max(deleted, sum(count_words(p.text) for p in run if p.op == "insert"))
+
+
 def ends_change(pieces: list[Piece], index: int, own: int | None = None) -> bool:
     """Whether pieces[index] is the last piece of its change in the block (where its marker
     goes); `own` is a move's id, whose marker sits at the start of the block instead."""
