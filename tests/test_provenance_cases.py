@@ -214,3 +214,29 @@ def test_counts_agree_across_status_diff_log_show_versions_report(writer: Writer
     report = writer.json("report", "v1", "v2", "--format", "json")["totals"]
     whole = writer.json("diff", "v1", "v2", "--format", "json")["stats"]
     assert counts_of(versions["v2"]) == counts_of(report) == counts_of(whole) == (4, 6)
+
+
+def test_a_deletion_with_a_whitespace_only_insertion_is_the_blocks_last_change(
+    writer: Writer,
+) -> None:
+    text = HEAD + "## Scope\n\nAdults who sell sexual services in every country.\n"
+    base = writer.commit(text, "Base text")
+    cut = writer.commit(
+        text.replace("sexual services in every", "sexual services\nin"), "Cut a word", "field"
+    )
+    assert blame(writer)["Adults who sell sexual services\nin country."]["commit"] == cut
+    shown = check_range(writer, base, cut)
+    assert [c["old"] for c in shown.data["changes"]] == ["every"]
+
+
+def test_a_paragraph_inserted_between_two_leaves_their_credit(writer: Writer) -> None:
+    text = HEAD + "## Scope\n\nAdults only.\n\nTrafficking is out of scope.\n"
+    base = writer.commit(text, "Base text")
+    added = writer.commit(
+        text.replace("only.\n\n", "only.\n\nMigrants are included.\n\n"), "Add", "field"
+    )
+    entries = blame(writer)
+    assert entries["Adults only."]["commit"] == base
+    assert entries["Trafficking is out of scope."]["commit"] == base
+    assert entries["Migrants are included."]["commit"] == added
+    check_range(writer, base, added)
