@@ -11,6 +11,10 @@ from draftctl.errors import DraftctlError, GitError, RepositoryBusy, RepositoryS
 from draftctl.git.core import RepoCore
 from draftctl.git.process import WRITE_HINT, Identity, git_failure, ref_failure, run_git
 
+# git's old value for "this ref must not exist yet": the empty string works whatever the
+# repository's hash (forty zeros only in SHA-1 repositories).
+_ABSENT = ""
+
 
 class CommitWriter(RepoCore):
     """The writing side of `GitRepo`: commits on the branch, create-only and moved refs."""
@@ -106,23 +110,24 @@ class CommitWriter(RepoCore):
         disk), never the old text under a new HEAD, which a plain `git commit` would revert.
         When the branch cannot move, the index gets its earlier entries back."""
         if not (self.git_dir / "index").exists():
-            self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
+            self.update_ref(branch, commit, parent or _ABSENT, "draftctl: commit")
             self._sync_index(blobs, parent)
             return
-        earlier = self._index_entries(list(blobs))
+        earlier = self._index_entries(list(blobs), "0" * len(commit))
         self._sync_index(blobs, parent)
         try:
-            self.update_ref(branch, commit, parent or "0" * 40, "draftctl: commit")
+            self.update_ref(branch, commit, parent or _ABSENT, "draftctl: commit")
         except DraftctlError:
             run_git(self.top, ["update-index", "--index-info"], input=earlier, check=False)
             raise
 
-    def _index_entries(self, paths: list[str]) -> bytes:
-        """`--index-info` lines that put the user's index entries for `paths` back as they are."""
+    def _index_entries(self, paths: list[str], null_id: str) -> bytes:
+        """`--index-info` lines that put the user's index entries for `paths` back as they are
+        (`null_id`, all zeros as long as this repository's object ids: no entry)."""
         out = self.git("ls-files", "-s", "-z", "--", *(f":(literal){p}" for p in paths))
         lines = [entry + "\n" for entry in out.split("\0") if entry]
         present = {line.split("\t", 1)[1][:-1] for line in lines}
-        lines += [f"0 {'0' * 40}\t{p}\n" for p in paths if p not in present]
+        lines += [f"0 {null_id}\t{p}\n" for p in paths if p not in present]
         return "".join(lines).encode("utf-8")
 
     def update_ref(self, ref: str, new: str, old: str, reason: str) -> None:
@@ -135,7 +140,7 @@ class CommitWriter(RepoCore):
 
     def create_ref(self, ref: str, new: str, reason: str) -> bool:
         """Create `ref` only if it does not exist; False when it already does."""
-        done = run_git(self.top, ["update-ref", "-m", reason, ref, new, "0" * 40], check=False)
+        done = run_git(self.top, ["update-ref", "-m", reason, ref, new, _ABSENT], check=False)
         return done.returncode == 0
 
     def set_ref(self, ref: str, new: str, reason: str) -> None:
@@ -154,24 +159,30 @@ class CommitWriter(RepoCore):
         try:
             if parent:
                 self.git("read-tree", parent, env=env)
-            lines = "".join(self._index_line(parent, path, blob) for path, blob in blobs.items())
+            lines = "".join(self._index_lines(parent, blobs))
             self.git("update-index", "--index-info", input=lines.encode("utf-8"), env=env)
             return self.git("write-tree", env=env).strip()
         finally:
             index.unlink(missing_ok=True)
 
-    def _index_line(self, parent: str | None, path: str, blob: str | None) -> str:
-        if blob is None:
-            return f"0 {'0' * 40}\t{path}\n"
-        mode = (self.file_mode(parent, path) if parent else None) or "100644"
-        return f"{mode} {blob}\t{path}\n"
+    def _index_lines(self, parent: str | None, blobs: Mapping[str, str | None]) -> Iterator[str]:
+        """`--index-info` lines setting each path to its blob (None: removing the path, written
+        with an all-zero id as long as this repository's ids, SHA-1 or SHA-256)."""
+        known = parent or next((blob for blob in blobs.values() if blob), None)
+        null_id = "0" * (len(known) if known else 40)
+        for path, blob in blobs.items():
+            if blob is None:
+                yield f"0 {null_id}\t{path}\n"
+            else:
+                mode = (self.file_mode(parent, path) if parent else None) or "100644"
+                yield f"{mode} {blob}\t{path}\n"
 
     def _sync_index(self, blobs: Mapping[str, str | None], parent: str | None) -> None:
         """Point the user's index at the committed blobs for those paths only."""
         if not (self.git_dir / "index").exists() and parent:
             self.git("read-tree", "HEAD")
             return
-        lines = "".join(self._index_line(parent, path, blob) for path, blob in blobs.items())
+        lines = "".join(self._index_lines(parent, blobs))
         run_git(
             self.top, ["update-index", "--index-info"], input=lines.encode("utf-8"), check=False
         )
