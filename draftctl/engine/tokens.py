@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import cache
 from itertools import accumulate
+from operator import add, sub
 
 from draftctl.engine._unicode_marks import MARK_RANGES, UNIDATA_VERSION
 
@@ -82,13 +83,15 @@ def solid_tokens(text: str) -> list[str]:
 
 def solid_spans(text: str) -> tuple[list[str], list[int]]:
     """The non-whitespace tokens of `text` and the offset of each."""
-    pattern = _ASCII_SOLID if text.isascii() else _solid_pattern()
-    tokens: list[str] = []
-    starts: list[int] = []
-    for match in pattern.finditer(text):
-        tokens.append(match.group())
-        starts.append(match.start())
-    return tokens, starts
+    spaces, tokens, _ = spaced_tokens(text)
+    ends = accumulate(map(add, map(len, spaces), map(len, tokens)))
+    return tokens, list(map(sub, ends, map(len, tokens)))
+
+
+def word_flags(tokens: list[str], ascii_only: bool) -> list[bool]:
+    """Whether each token is a word (`ascii_only`: every token is ASCII)."""
+    pattern = _ASCII_WORD if ascii_only else word_pattern()
+    return [match is not None for match in map(pattern.fullmatch, tokens)]
 
 
 @cache
@@ -101,9 +104,8 @@ def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
     """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
     whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
     pairs = _spaced_pattern(text.isascii()).findall(text)
-    if not pairs:
-        return [], [], text
-    spaces, tokens = map(list, zip(*pairs, strict=True))
+    spaces = [ws for ws, _ in pairs]
+    tokens = [tok for _, tok in pairs]
     used = sum(map(len, spaces)) + sum(map(len, tokens))
     return spaces, tokens, text[used:]
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft, resolve_rev
 from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.engine.diff import no_gc
-from draftctl.engine.tokens import is_word, solid_spans
+from draftctl.engine.tokens import solid_spans, word_flags
 from draftctl.engine.weave import State, Step, replay
 from draftctl.errors import DraftError
 from draftctl.review.annotate import StepBuilder
@@ -94,27 +96,29 @@ def _contents(ws: Workspace, path: str, sources: list[Source]) -> Iterator[bytes
         yield ws.worktree_bytes(path) or b""
 
 
-def _credits(text: str, state: State, inserted: list[int]) -> list[tuple[int, int]]:
-    """(credit, last change) ordinals of every solid token of the final text."""
-    out = []
+def _credits(state: State, inserted: list[int]) -> tuple[list[int], list[int]]:
+    """Credit and last-change ordinals of every solid token of the final text (C-level maps:
+    a draft may have a million tokens)."""
+    alive = state.alive
+    credits = [inserted[~v] if v < 0 else 0 for v in alive]
     touched = state.touched
-    for v in state.alive:
-        credit = inserted[-v - 1] if v < 0 else 0
-        out.append((credit, max(credit, touched.get(v, -1))))
-    return out
+    lasts = list(map(max, credits, map(touched.get, alive, repeat(-1)))) if touched else credits
+    return credits, lasts
 
 
-def _blocks(
-    text: str, entries: list[tuple[int, int]]
-) -> Iterator[tuple[Block, list[tuple[int, int]], list[tuple[int, int]]]]:
-    """Each non-blank block with the entries of all its tokens and of its words only."""
+_Entries = tuple[list[int], list[int], list[int]]  # credits, last changes, credits of words
+
+
+def _blocks(text: str, credits: list[int], lasts: list[int]) -> Iterator[tuple[Block, _Entries]]:
+    """Each non-blank block with the credits and last changes of its tokens and the credits
+    of its words only."""
     tokens, starts = solid_spans(text)
+    words = word_flags(tokens, text.isascii())
     for block in parse_blocks(text):
         if block.key:
             lo, hi = bisect_left(starts, block.start), bisect_left(starts, block.end)
-            mine = entries[lo:hi]
-            words = [e for e, t in zip(mine, tokens[lo:hi], strict=True) if is_word(t)]
-            yield block, mine, words
+            mine = credits[lo:hi]
+            yield block, (mine, lasts[lo:hi], list(compress(mine, words[lo:hi])))
 
 
 def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[BlameBlock]:
@@ -127,11 +131,9 @@ def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[Bl
         weave, _ = replay("", steps)
     by_ordinal = [known[key] for key in weave.commits]
     text = texts[-1] if texts else ""
-    entries = _credits(text, weave.state, weave.inserted)
-    return [
-        _blame_block(block, mine, words, by_ordinal)
-        for block, mine, words in _blocks(text, entries)
-    ]
+    credits, lasts = _credits(weave.state, weave.inserted)
+    blocks = _blocks(text, credits, lasts)
+    return [_blame_block(block, entries, by_ordinal) for block, entries in blocks]
 
 
 def _steps(
@@ -155,17 +157,14 @@ def _steps(
     return steps, known
 
 
-def _blame_block(
-    block: Block,
-    entries: list[tuple[int, int]],
-    word_entries: list[tuple[int, int]],
-    sources: list[Source],
-) -> BlameBlock:
-    last = max((t for _, t in entries), default=0)
+def _blame_block(block: Block, entries: _Entries, sources: list[Source]) -> BlameBlock:
+    credits, lasts, word_credits = entries
+    last = max(lasts, default=0)
+    counts = Counter(word_credits or credits)
     words: dict[str, int] = {}
-    for ordinal in sorted(credit for credit, _ in word_entries or entries):
+    for ordinal in sorted(counts):
         key = sources[ordinal].round_key
-        words[key] = words.get(key, 0) + 1
+        words[key] = words.get(key, 0) + counts[ordinal]
     return BlameBlock(
         block.kind,
         block.section,
