@@ -36,8 +36,8 @@ MEASURE = (
     "except subprocess.TimeoutExpired:\n"
     "    code, err = 'timeout', ''\n"
     "took = time.perf_counter() - start\n"
-    "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(code, took, rss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, took, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
     "print(err.strip().splitlines()[0] if err.strip() else '')\n"
 )
 WORDS = gen_drafts._CORE_WORDS
@@ -127,8 +127,12 @@ COMMANDS = {
 }
 
 
-def measure(command: list[str], cwd: Path, timeout: float) -> tuple[str, float, float, str]:
-    """(exit code, wall seconds, peak RSS in MB, first line of stderr) of one whole process."""
+Result = tuple[str, float, float, float, str]
+
+
+def measure(command: list[str], cwd: Path, timeout: float) -> Result:
+    """(exit code, wall seconds, peak RSS in MB, CPU seconds, first line of stderr) of one
+    whole process (CPU time tells a loaded machine from a slow program)."""
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, str(timeout), *command],
         cwd=cwd,
@@ -136,8 +140,8 @@ def measure(command: list[str], cwd: Path, timeout: float) -> tuple[str, float, 
         text=True,
         check=True,
     ).stdout.split("\n")
-    code, took, rss = out[0].split()
-    return code, float(took), int(rss) / 1024, out[1] if len(out) > 1 else ""
+    code, took, rss, cpu = out[0].split()
+    return code, float(took), int(rss) / 1024, float(cpu), out[1] if len(out) > 1 else ""
 
 
 def bench(name: str, timeout: float) -> None:
@@ -150,12 +154,14 @@ def bench(name: str, timeout: float) -> None:
         commit_text(repo, text, "old\n\nConsultation-Round: bench\n", 1_400_000_000)
         commit_text(repo, edited, "edit\n\nConsultation-Round: bench\n", 1_400_003_600)
         for label, args in COMMANDS.items():
-            code, took, mb, err = measure([sys.executable, "-m", "draftctl", *args], repo, timeout)
+            code, took, mb, cpu, err = measure(
+                [sys.executable, "-m", "draftctl", *args], repo, timeout
+            )
             ok = code == "0" and took <= goal_s and mb <= goal_mb
             status = "ok" if ok else f"MISSED (exit {code}{': ' + err if err else ''})"
             print(
-                f"  draftctl {label:7} {took:8.2f} s {mb:8.0f} MB   goal {goal_s:g} s / "
-                f"{goal_mb:g} MB  {status}"
+                f"  draftctl {label:7} {took:8.2f} s {mb:8.0f} MB {cpu:8.2f} s CPU   "
+                f"goal {goal_s:g} s / {goal_mb:g} MB  {status}"
             )
 
 
@@ -166,7 +172,7 @@ def over_limit(timeout: float) -> None:
         repo = new_repo(Path(tmp))
         commit_text(repo, "# Small\n", "old\n\nConsultation-Round: bench\n", 1_400_000_000)
         commit_text(repo, text, "big\n\nConsultation-Round: bench\n", 1_400_003_600)
-        code, took, mb, err = measure(
+        code, took, mb, _, err = measure(
             [sys.executable, "-m", "draftctl", *COMMANDS["diff"]], repo, timeout
         )
     refused = code == "1" and err.startswith("error:")

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from functools import cache
 from itertools import accumulate
-from operator import add, sub
 
 from draftctl.engine._unicode_marks import MARK_RANGES, UNIDATA_VERSION
 
@@ -79,13 +78,6 @@ def solid_tokens(text: str) -> list[str]:
     if text.isascii():
         return _ASCII_SOLID.findall(text)
     return _solid_pattern().findall(text)
-
-
-def solid_spans(text: str) -> tuple[list[str], list[int]]:
-    """The non-whitespace tokens of `text` and the offset of each."""
-    spaces, tokens, _ = spaced_tokens(text)
-    ends = accumulate(map(add, map(len, spaces), map(len, tokens)))
-    return tokens, list(map(sub, ends, map(len, tokens)))
 
 
 def word_flags(tokens: list[str], ascii_only: bool) -> list[bool]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft, resolve_rev
 from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.engine.diff import no_gc
-from draftctl.engine.tokens import solid_spans, word_flags
+from draftctl.engine.tokens import solid_tokens, word_flags
 from draftctl.engine.weave import State, Step, replay
 from draftctl.errors import DraftError
 from draftctl.review.annotate import StepBuilder
@@ -111,14 +110,17 @@ _Entries = tuple[list[int], list[int], list[int]]  # credits, last changes, cred
 
 def _blocks(text: str, credits: list[int], lasts: list[int]) -> Iterator[tuple[Block, _Entries]]:
     """Each non-blank block with the credits and last changes of its tokens and the credits
-    of its words only."""
-    tokens, starts = solid_spans(text)
-    words = word_flags(tokens, text.isascii())
+    of its words only (blocks start at line starts, so each block's own tokens, in order,
+    are the text's)."""
+    ascii_only = text.isascii()
+    lo = 0
     for block in parse_blocks(text):
         if block.key:
-            lo, hi = bisect_left(starts, block.start), bisect_left(starts, block.end)
+            tokens = solid_tokens(block.raw)
+            hi = lo + len(tokens)
             mine = credits[lo:hi]
-            yield block, (mine, lasts[lo:hi], list(compress(mine, words[lo:hi])))
+            yield block, (mine, lasts[lo:hi], list(compress(mine, word_flags(tokens, ascii_only))))
+            lo = hi
 
 
 def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[BlameBlock]:
