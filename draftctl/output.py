@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -44,11 +45,14 @@ def print_json(data: Any) -> None:
     """One JSON document: indented for a person at a terminal, compact (and fast) when piped.
     JSON escapes C0 controls itself; DEL and C1 controls (U+009B is a CSI) are escaped too."""
     indent = 2 if sys.stdout.isatty() else None
-    text = json.dumps(data, indent=indent, ensure_ascii=False).translate(_JSON_CONTROLS)
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    if _JSON_CONTROL.search(text):  # translate is slow on large text: only when needed
+        text = text.translate(_JSON_CONTROLS)
     sys.stdout.write(text + "\n")
 
 
 _JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+_JSON_CONTROL = re.compile(r"[\x7f-\x9f]")
 
 
 def notice(message: str) -> None:
