@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from draftctl.engine.blockscan import ATX, SETEXT, scan_starts
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 KINDS = ("heading", "paragraph", "item", "row", "quote", "code", "html", "rule", "other")
 
@@ -122,7 +125,13 @@ def blank_line_starts(lines: list[str], first: int = 0) -> list[tuple[int, str]]
     return starts
 
 
-_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
+@cache
+def _parser() -> MarkdownIt:
+    """markdown-it for block starts (imported on first use: large drafts never need it)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
 
 _LEAF_KINDS = {
     "heading_open": "heading",
@@ -145,7 +154,7 @@ _SKIP = {"bullet_list_open", "ordered_list_open", "table_open", "thead_open", "t
 def markdown_it_starts(lines: list[str], first: int = 0) -> list[tuple[int, str]]:
     """Block starts from markdown-it-py's token line maps."""
     source = "\n".join(["" if i < first else line for i, line in enumerate(lines)])
-    tokens = _PARSER.parse(source)
+    tokens = _parser().parse(source)
     starts = _first_per_line(_token_starts(tokens))
     covered = _covered_lines(tokens, len(lines))
     return _add_uncovered(starts, covered, lines, first)

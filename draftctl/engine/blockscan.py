@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.rules_block.html_block import HTML_SEQUENCES
-
 ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)$")
@@ -44,6 +42,8 @@ def _html_end(line: str, can_interrupt: bool) -> re.Pattern[str] | bool | None:
     text = line.lstrip(" ")
     if len(line) - len(text) > 3 or not text.startswith("<"):
         return False
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES  # only for lines with "<"
+
     for opener, closer, interrupts in HTML_SEQUENCES:
         if opener.search(text) and (interrupts or not can_interrupt):
             return None if closer.pattern == "^$" else closer
