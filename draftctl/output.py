@@ -97,7 +97,8 @@ def write_result(text: str, target: str | None, *, page: bool = True) -> None:
 
 @contextmanager
 def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr (only at a terminal, never under --quiet)."""
+    """A transient progress bar on stderr (only at a terminal, never under --quiet), shown from
+    the first report of progress: work that reports none shows no bar."""
     if _settings["quiet"] or not sys.stderr.isatty():
         yield lambda done, total: None
         return
@@ -111,8 +112,16 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
         transient=True,
     )
     task = bar.add_task(label, total=None)
-    with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+    def report(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield report
+    finally:
+        bar.stop()
 
 
 @contextmanager

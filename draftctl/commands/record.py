@@ -77,7 +77,8 @@ def log(
     from draftctl.review.log import collect_log
 
     ws = workspace(ctx)
-    records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev)
+    with output.progress("counting words") as progress:
+        records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev, progress)
     if as_json:
         output.print_json([r.as_json() for r in records])
         return

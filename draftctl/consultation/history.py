@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from draftctl.consultation.workspace import Workspace, decode_draft
+from draftctl.consultation.wordcounts import FileChange, blob_or_none, word_counts
+from draftctl.consultation.workspace import Workspace
 from draftctl.errors import GitError
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
@@ -111,74 +112,62 @@ def read_notes(ws: Workspace) -> dict[str, str]:
     }
 
 
-def _count_words(ws: Workspace, record: CommitRecord, patch: str) -> None:
-    lines = patch.split("\n")
-    named = (ln[6:] if ln.startswith("+++ b/") else ln[10:] for ln in lines if _names_file(ln))
-    record.drafts = list(dict.fromkeys(name.strip() for name in named))
-    parent = record.parents[0] if record.parents else None
-    record.inserted_words, record.deleted_words = counted(
-        ws, parent, record.commit, patch_files(patch)
-    )
+def raw_changes(rest: str) -> list[FileChange]:
+    """The files of one commit in `git log --raw -z` output: blobs and paths of each side."""
+    fields = rest.split("\0")
+    changes = []
+    at = 0
+    while at < len(fields):
+        meta = fields[at].lstrip("\n")
+        at += 1
+        parts = meta[1:].split(" ")
+        if not meta.startswith(":") or len(parts) != 5:
+            continue
+        _, _, old, new, status = parts
+        if status[:1] in ("R", "C"):
+            old_path, new_path = fields[at : at + 2]
+            at += 2
+        else:
+            old_path = new_path = fields[at] if at < len(fields) else ""
+            at += 1
+        old_blob, new_blob = blob_or_none(old), blob_or_none(new)
+        changes.append(
+            FileChange(
+                old_blob,
+                new_blob,
+                old_path if old_blob else None,
+                new_path if new_blob else None,
+            )
+        )
+    return changes
 
 
-def patch_files(patch: str) -> list[tuple[str | None, str | None]]:
-    """(old path, new path) of every file a patch touches (None: added or deleted), read from
-    the headers only (a content line may look like a header)."""
-    files: list[list[str | None]] = []
-    header = False
-    for line in patch.split("\n"):
-        if line.startswith("diff --git "):
-            files.append([None, None])
-            header = True
-        elif line.startswith("@@"):
-            header = False
-        elif header and files:
-            for prefix, side in (
-                ("--- a/", 0),
-                ("rename from ", 0),
-                ("+++ b/", 1),
-                ("rename to ", 1),
-            ):
-                if line.startswith(prefix):
-                    files[-1][side] = line[len(prefix) :].strip()
-    return [(a, b) for a, b in files if a or b]
-
-
-def counted(
-    ws: Workspace, parent: str | None, commit: str, files: list[tuple[str | None, str | None]]
-) -> tuple[int, int]:
-    """Words a commit inserted and deleted in `files`, counted by the engine as `diff` counts
-    them (one count for every command)."""
-    from draftctl.engine.counts import text_counts  # the engine only when words are counted
-
-    inserted = deleted = 0
-    for old_path, new_path in files:
-        old = ws.text_at(parent, old_path) if parent and old_path else None
-        new = ws.text_at(commit, new_path) if new_path else None
-        ins, dele = text_counts(old or "", new or "")
-        inserted, deleted = inserted + ins, deleted + dele
-    return inserted, deleted
+def _count_words(
+    ws: Workspace,
+    found: list[tuple[CommitRecord, list[FileChange]]],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Each record's drafts and words, counted per pair of blobs (cached in the repository)."""
+    counts = word_counts(ws, [c for _, changes in found for c in changes], progress)
+    for record, changes in found:
+        record.drafts = list(dict.fromkeys(c.new_path for c in changes if c.new_path))
+        for change in changes:
+            inserted, deleted = counts[change.key]
+            record.inserted_words += inserted
+            record.deleted_words += deleted
 
 
 def count_blobs(ws: Workspace, files: list[tuple[str | None, str | None, str]]) -> tuple[int, int]:
     """Words inserted and deleted across (old blob, new blob, path) changes, counted by the
-    engine as `diff` counts them (None: the file is absent on that side)."""
-    from draftctl.engine.counts import text_counts  # the engine only when words are counted
-
-    inserted = deleted = 0
-    for old_blob, new_blob, path in files:
-        old, new = (
-            decode_draft(ws.repo.read_object(oid) or b"", path) if oid else ""
-            for oid in (old_blob, new_blob)
-        )
-        ins, dele = text_counts(old, new)
-        inserted, deleted = inserted + ins, deleted + dele
+    engine as `diff` counts them (None: the file is absent on that side); kept in the cache."""
+    changes = [
+        FileChange(old, new, path if old else None, path if new else None)
+        for old, new, path in files
+    ]
+    counts = word_counts(ws, changes)
+    inserted = sum(counts[c.key][0] for c in changes)
+    deleted = sum(counts[c.key][1] for c in changes)
     return inserted, deleted
-
-
-def _names_file(line: str) -> bool:
-    """A patch line naming the file a commit leaves: `+++ b/…`, or `rename to …` (pure rename)."""
-    return line.startswith(("+++ b/", "rename to "))
 
 
 def read_log(
@@ -188,8 +177,10 @@ def read_log(
     paths: list[str] | None = None,
     words: bool = True,
     first_parent: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[CommitRecord]:
-    """Commits that touch `paths` (default: the drafts folder), newest first, in one git call."""
+    """Commits that touch `paths` (default: the drafts folder), newest first, in one git call;
+    with `words`, each commit's words (counted per pair of blobs, cached in the repository)."""
     if ws.repo.head() is None:
         return []
     notes = read_notes(ws)
@@ -198,11 +189,9 @@ def read_log(
     args += ["--first-parent"] if first_parent else []
     if words:
         args += [
-            "-p",
-            "--word-diff=porcelain",
-            "-U0",
-            "--no-ext-diff",
-            "--no-textconv",
+            "--raw",
+            "-z",
+            "--no-abbrev",
             "-M",  # a renamed draft counts only the words its commit changed (none for `mv`)
             "--diff-merges=first-parent",
         ]
@@ -211,12 +200,15 @@ def read_log(
     args += [*(revisions or ["HEAD"]), "--", *(paths or [f":(glob){ws.drafts_dir}/**/*.md"])]
     out = ws.repo.git(*args)
     records = []
+    found = []
     for record, rest in _records(out, mark, notes):
         if words:
-            _count_words(ws, record, rest)
+            found.append((record, raw_changes(rest)))
         else:
             record.drafts = [p for p in rest.split("\n") if p.strip()]
         records.append(record)
+    if words:
+        _count_words(ws, found, progress)
     return records
 
 

@@ -34,12 +34,12 @@ def attribute(
     *,
     progress: Callable[[int, int], None] | None = None,
     memo: Memo | None = None,
-    digest: Callable[[str], str] | None = None,
+    from_blob: str | None = None,
 ) -> AttributedDiff:
     """Diff `from_text` against the last step's text, every inserted and deleted token credited
-    to the step (commit) whose own edit made it."""
+    to the step (commit) whose own edit made it; `memo` remembers edits by blob ids."""
     with no_gc():
-        weave, start = replay(from_text, steps, memo=memo, digest=digest, progress=progress)
+        weave, start = replay(from_text, steps, memo=memo, from_blob=from_blob, progress=progress)
     to_text = steps[-1].text if steps else from_text
     with no_gc():
         diff = read_off(from_text, to_text, weave, from_coded=start.coded)

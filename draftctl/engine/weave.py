@@ -14,34 +14,46 @@ from bisect import bisect_right
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
-from draftctl.engine.moves import Move, find_moves
+from draftctl.engine.edits import MARK_BEFORE, MARK_NEXT, Edit, compute_edit
+from draftctl.engine.moves import Move
 from draftctl.engine.tokendiff import Coded, Coder, Differ, Op, coded
 
 Dead = tuple[int, int]  # (FROM token number, ordinal of the deleting commit)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Step:
     """The draft after one commit of a first-parent history (or after the work-tree edits);
-    a merge carries its merged branch's steps from the merge base."""
+    a merge carries its merged branch's steps from the merge base. `source` is the text or a
+    function that reads it, called only when the replay needs the text; `blob` (git's id of
+    the text, when known) keys the remembered edits."""
 
     commit: str
-    text: str
+    source: str | Callable[[], str]
     side: tuple[Step, ...] = ()
     side_base: str | None = None
+    blob: str | None = None
+
+    @property
+    def text(self) -> str:
+        if not isinstance(self.source, str):
+            self.source = self.source()
+        return self.source
 
 
 @dataclass
 class State:
-    """One text of the history with the provenance of each of its tokens."""
+    """One text of the history with the provenance of each of its tokens. `coded` is None
+    until an edit has to be computed from this text; `step` then supplies it."""
 
-    coded: Coded
+    coded: Coded | None
     alive: list[int]
     before: dict[int, tuple[Dead, ...]]
     tail: tuple[Dead, ...] = ()
     touched: dict[int, int] = field(default_factory=dict)  # entry → last commit deleting at it
     moved: dict[int, tuple[int, int]] = field(default_factory=dict)  # FROM token → (mover,
     # ordinal of the commit that later deleted it at its new place, or -1)
+    step: Step | None = None  # the text's step, for its blob and (lazily) its text
 
     def dead(self) -> dict[int, int]:
         """FROM token number → ordinal of the commit that deleted it."""
@@ -132,13 +144,12 @@ def _dead_row(f: int, who: int, moved: dict[int, tuple[int, int]]) -> tuple[int,
     return (f, -1, deleter, 0) if deleter >= 0 else (f, -1, mover, 1 + f)
 
 
-Edit = tuple[list[Op], list[Move]]
-Memo = MutableMapping[tuple[str, str], Edit]
+Memo = MutableMapping[tuple[str, str], Edit]  # (old blob, new blob) → the edit between them
 
 
 @dataclass
 class Replayer:
-    """Replays steps; `memo` (optional) maps (old text, new text) digests to token edits."""
+    """Replays steps; `memo` (optional) remembers edits by the blob ids of their two texts."""
 
     differ: Differ = field(default_factory=Differ)
     coder: Coder = field(default_factory=Coder)
@@ -146,26 +157,41 @@ class Replayer:
     inserted: list[int] = field(default_factory=list)
     origin: dict[int, int] = field(default_factory=dict)
     memo: Memo | None = None
-    digest: Callable[[str], str] | None = None
+    approximate: bool = False
 
-    def initial(self, text: str) -> State:
+    def initial(self, text: str, blob: str | None = None, count: int | None = None) -> State:
+        """The FROM state; with `count` (its token count, known from a remembered edit) the
+        text is not tokenised until an edit must be computed from it."""
+        step = Step("", text, blob=blob)
+        if count is not None:
+            return State(None, list(range(count)), {}, step=step)
         c = coded(text, self.coder)
-        return State(c, list(range(sum(map(len, c.tokens)))), {})
+        return State(c, list(range(sum(map(len, c.tokens)))), {}, step=step)
 
-    def compute(self, old: Coded, new: Coded) -> Edit:
-        ops = self.differ.diff(old, new)
-        return ops, find_moves(ops, old, new, self.differ)
+    def coded_of(self, state: State) -> Coded:
+        if state.coded is None:
+            assert state.step is not None
+            state.coded = coded(state.step.text, self.coder)
+        return state.coded
 
-    def edit(self, old: Coded, new: Coded) -> Edit:
-        """The token edit from `old` to `new` (read from the memo when it has it)."""
-        if self.memo is None or self.digest is None:
-            return self.compute(old, new)
-        key = (self.digest(old.text), self.digest(new.text))
-        found = self.memo.get(key)
-        if found is None or not _fits(found, old, new):
-            found = self.compute(old, new)
-            self.memo[key] = found
-        return found
+    def remembered(self, old: str | None, new: str | None) -> Edit | None:
+        """The memo's edit between two blobs, if it has one."""
+        if self.memo is None or old is None or new is None:
+            return None
+        return self.memo.get((old, new))
+
+    def edit(self, state: State, step: Step) -> tuple[Edit, Coded | None]:
+        """The token edit from `state`'s text to `step`'s, read from the memo when it has it
+        (else computed: the step's coded text comes with it)."""
+        old_blob = state.step.blob if state.step is not None else None
+        found = self.remembered(old_blob, step.blob)
+        if found is not None and found.old_count == len(state.alive):
+            return found, None
+        new = coded(step.text, self.coder)
+        found = compute_edit(self.coded_of(state), new, self.differ)
+        if self.memo is not None and old_blob is not None and step.blob is not None:
+            self.memo[(old_blob, step.blob)] = found
+        return found, new
 
     def run(
         self,
@@ -179,7 +205,7 @@ class Replayer:
             else:
                 ordinal = self._ordinal(step.commit)
                 credit = _Constant(ordinal)
-                state = self.apply(state, step.text, credit, credit)
+                state = self.apply(state, step, credit, credit)
             if progress is not None:
                 progress(n, len(steps))
         return state
@@ -191,20 +217,23 @@ class Replayer:
     def apply(
         self,
         state: State,
-        text: str,
+        step: Step,
         inserter: Callable[[int], int],
         deleter: Callable[[int], int],
     ) -> State:
-        """The state for `text`: `inserter(j)` credits new token j, `deleter(i)` old token i."""
-        if text == state.coded.text:
+        """The state for `step`'s text: `inserter(j)` credits new token j, `deleter(i)` old
+        token i."""
+        if _same_text(state, step):
             return state
-        new = coded(text, self.coder)
-        ops, moves = self.edit(state.coded, new)
+        edit, new = self.edit(state, step)
+        self.approximate = self.approximate or edit.approximate
         apply = _Apply(state, self.inserted, inserter, deleter)
         apply.origin = self.origin
-        if moves:
-            apply.carry(moves, self.origin)
-        return apply.run(ops, new)
+        if edit.moves:
+            apply.carry(list(edit.moves), self.origin)
+        result = apply.run(edit, step)
+        result.coded = new
+        return result
 
     def _merge(self, state: State, step: Step) -> State:
         """Replay the merged branch from the merge base; tokens it brought in keep its commits."""
@@ -213,8 +242,10 @@ class Replayer:
         side = self.run(base, step.side)
         ordinal = self._ordinal(step.commit)
         merged = coded(step.text, self.coder)
-        from_side = _equal_map(self.differ.diff(side.coded, merged), len(merged.codes))
-        from_base = _equal_map(self.differ.diff(base.coded, state.coded), len(state.coded.codes))
+        side_codes, base_codes = self.coded_of(side), self.coded_of(base)
+        from_side = _equal_map(self.differ.diff(side_codes, merged), len(merged.codes))
+        here = self.coded_of(state)
+        from_base = _equal_map(self.differ.diff(base_codes, here), len(here.codes))
         side_dead = side.dead()
         inserted = self.inserted
 
@@ -227,7 +258,16 @@ class Replayer:
             b = from_base[i]
             return side_dead.get(b, ordinal) if b >= 0 else ordinal
 
-        return self.apply(state, step.text, inserter, deleter)
+        return self.apply(state, step, inserter, deleter)
+
+
+def _same_text(state: State, step: Step) -> bool:
+    """Whether the step leaves the text as it is (by blob id when both are known)."""
+    old = state.step
+    if old is not None and old.blob is not None and step.blob is not None:
+        return old.blob == step.blob
+    current = state.coded.text if state.coded is not None else old.text if old else None
+    return current == step.text
 
 
 class _Constant:
@@ -238,44 +278,6 @@ class _Constant:
 
     def __call__(self, _token: int) -> int:
         return self.ordinal
-
-
-_MARKERS = frozenset("-*+#|>")
-
-
-def _block_start(coded: Coded, k: int) -> bool:
-    """Whether token k may open a Markdown block: after a blank line, or a marker."""
-    total = _count(coded)
-    if k <= 0 or k >= total:
-        return True
-    _, local = coded._locate(k)
-    if local == 0:
-        return True
-    token = coded.token(k)
-    return token in _MARKERS or token.isdigit()
-
-
-def _count(c: Coded) -> int:
-    return sum(map(len, c.tokens))
-
-
-def _length(ops: list[Op] | tuple[Op, ...], side: int) -> int:
-    return sum(n for op, n in ops if op == 0 or op == side)
-
-
-def _fits(edit: Edit, old: Coded, new: Coded) -> bool:
-    """Whether a remembered edit has the right shape for these two texts."""
-    ops, moves = edit
-    total_old, total_new = _count(old), _count(new)
-    if _length(ops, -1) != total_old or _length(ops, 1) != total_new:
-        return False
-    return all(
-        m.old_start + m.old_len <= total_old
-        and m.new_start + m.new_len <= total_new
-        and _length(m.inner, -1) == m.old_len
-        and _length(m.inner, 1) == m.new_len
-        for m in moves
-    )
 
 
 def _equal_map(ops: list[Op], size: int) -> list[int]:
@@ -314,20 +316,21 @@ class _Apply:
         self.pending: list[Dead] = []
         self.touch_next = -1
 
-    def run(self, ops: list[Op], new: Coded) -> State:
+    def run(self, edit: Edit, step: Step) -> State:
         old = self.old.alive
+        marks = iter(edit.marks)
         i = j = 0
-        for op, n in ops:
+        for op, n in edit.ops:
             if op == 0:
                 self._keep(old[i : i + n])
             elif op < 0:
-                self._delete(old, i, n)
+                self._delete(old, i, n, next(marks))
             else:
                 self._insert(j, n)
             i += n if op <= 0 else 0
             j += n if op >= 0 else 0
         tail = (*self.pending, *self.old.tail)
-        return State(new, self.alive, self.before, tail, self.touched, self.moved)
+        return State(None, self.alive, self.before, tail, self.touched, self.moved, step)
 
     def carry(self, moves: list[Move], origin: dict[int, int]) -> None:
         """Prepare the moves: kept tokens go to their new place with their provenance (a FROM
@@ -372,8 +375,8 @@ class _Apply:
             self._attach(run[0])
             self.alive.extend(run)
 
-    def _delete(self, old: list[int], i: int, n: int) -> None:
-        self._mark_deletion(i, n)
+    def _delete(self, old: list[int], i: int, n: int, mark: int) -> None:
+        self._mark_deletion(i, mark)
         pop = self.before.pop
         pending = self.pending
         moved_out = self.moved_out
@@ -387,16 +390,12 @@ class _Apply:
             elif k not in moved_out and v in self.origin:
                 self.moved[self.origin[v]] = (self.moved[self.origin[v]][0], self.deleter(k))
 
-    def _mark_deletion(self, i: int, n: int) -> None:
-        """Note the deletion on the kept tokens of its line: the one before when it starts
-        mid-line, the one after when it ends mid-line or inside a paragraph's lines."""
-        coded, ordinal = self.old.coded, self.deleter(i)
-        starts_line, ends_line = coded.line_start(i), coded.line_start(i + n)
-        if not starts_line and self.alive:
+    def _mark_deletion(self, i: int, mark: int) -> None:
+        """Note the deletion on the kept tokens of its line (the edit's marks say which)."""
+        ordinal = self.deleter(i)
+        if mark & MARK_BEFORE and self.alive:
             self._touch(self.alive[-1], ordinal)
-        if not ends_line or (
-            starts_line and i > 0 and not _block_start(coded, i) and not _block_start(coded, i + n)
-        ):
+        if mark & MARK_NEXT:
             self.touch_next = max(self.touch_next, ordinal)
 
     def _insert(self, j: int, n: int) -> None:
@@ -405,7 +404,10 @@ class _Apply:
             ids = [self.carried.get(k) or self._fresh(k) for k in range(j, j + n)]
         else:
             first = -len(inserted) - 1
-            inserted.extend(self.inserter(k) for k in range(j, j + n))
+            if isinstance(self.inserter, _Constant):  # an ordinary commit: one credit for all
+                inserted.extend([self.inserter.ordinal] * n)
+            else:
+                inserted.extend(self.inserter(k) for k in range(j, j + n))
             ids = list(range(first, first - n, -1))
         self._attach(ids[0])
         self.alive.extend(ids)
@@ -420,14 +422,16 @@ def replay(
     steps: Sequence[Step],
     *,
     memo: Memo | None = None,
-    digest: Callable[[str], str] | None = None,
+    from_blob: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Weave, State]:
-    """Replay `steps` from `from_text`; returns the weave and the FROM state."""
-    replayer = Replayer(memo=memo, digest=digest)
-    start = replayer.initial(from_text)
+    """Replay `steps` from `from_text` (whose blob id is `from_blob`, when known); returns the
+    weave and the FROM state."""
+    replayer = Replayer(memo=memo)
+    first = steps[0] if steps and not steps[0].side else None
+    known = replayer.remembered(from_blob, first.blob) if first is not None else None
+    start = replayer.initial(from_text, from_blob, known.old_count if known else None)
     final = replayer.run(start, steps, progress)
-    weave = Weave(
-        final, replayer.commits, replayer.inserted, replayer.differ.approximate, replayer.origin
-    )
+    approximate = replayer.approximate or replayer.differ.approximate
+    weave = Weave(final, replayer.commits, replayer.inserted, approximate, replayer.origin)
     return weave, start

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.steps import Texts, blob_ids, open_memo, prepare
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
 from draftctl.engine.attribution import Step, attribute
 from draftctl.errors import DraftctlError, DraftError
@@ -82,32 +83,43 @@ def _text(ws: Workspace, rev: str | None, path: str) -> str:
 
 
 class StepBuilder:
-    """Turns commit records into attribution steps; merges get their side branch's steps."""
+    """Turns commit records into attribution steps, each text named by its blob id and read
+    only when needed; merges get their side branch's steps."""
 
-    def __init__(self, ws: Workspace, path: str) -> None:
+    def __init__(self, ws: Workspace, path: str, texts: Texts | None = None) -> None:
         self.ws = ws
         self.path = path
         self.known: dict[str, CommitRecord] = {}
+        self.texts = texts or Texts(ws, path)
+
+    def blob(self, commit: str | None) -> str | None:
+        return self.blobs([commit])[0] if commit else None
+
+    def blobs(self, commits: list[str]) -> list[str | None]:
+        names = lineage(self.ws, self.path)
+        return blob_ids(self.ws, [f"{c}:{names.at(c)}" for c in commits])
 
     def steps(self, records: list[CommitRecord]) -> list[Step]:
         out = []
-        for record in records:
+        blobs = self.blobs([r.commit for r in records])
+        for record, blob in zip(records, blobs, strict=True):
             self.known[record.commit] = record
-            text = _text(self.ws, record.commit, self.path)
+            step = Step(record.commit, self.texts.loader(blob), blob=blob)
             if len(record.parents) > 1:
-                out.append(self.merge_step(record, text))
-            else:
-                out.append(Step(record.commit, text))
+                step = self.merge_step(record, step)
+            out.append(step)
         return out
 
-    def merge_step(self, record: CommitRecord, text: str) -> Step:
+    def merge_step(self, record: CommitRecord, step: Step) -> Step:
+        """`step` with the merged branch's steps from the merge base (unchanged when the
+        histories are unrelated: the merge itself is credited)."""
         first, second = record.parents[0], record.parents[1]
         try:
             base = self.ws.repo.git("merge-base", first, second).strip()
-        except DraftctlError:  # unrelated histories: credit the merge itself
-            return Step(record.commit, text)
+        except DraftctlError:
+            return step
         side = self.steps(_first_parent_log(self.ws, self.path, base, second))
-        return Step(record.commit, text, tuple(side), _text(self.ws, base, self.path))
+        return replace(step, side=tuple(side), side_base=_text(self.ws, base, self.path))
 
 
 def annotate_range(
@@ -118,17 +130,22 @@ def annotate_range(
     records: list[CommitRecord],
     progress: Callable[[int, int], None] | None = None,
 ) -> AnnotatedDiff:
-    """Replay the commits between FROM and TO and credit every change of the diff."""
+    """Replay the commits between FROM and TO and credit every change of the diff (edits the
+    repository's cache holds are read, the others computed and kept)."""
     builder = StepBuilder(ws, path)
     steps = builder.steps(records)
+    from_blob = builder.blob(frm.commit)
+    from_text = builder.texts.text(from_blob)
     if to.commit is None:
         worktree = _text(ws, WORKTREE, path)
-        if worktree != (steps[-1].text if steps else _text(ws, frm.commit, path)):
+        if worktree != (steps[-1].text if steps else from_text):
             steps.append(Step(WORKTREE, worktree))
-    from_text = _text(ws, frm.commit, path)
     if not steps and ws.bytes_at(to.commit or WORKTREE, path) is None and not from_text:
         raise DraftError(f"no draft {ws.draft_name(path)!r} at {to.rev} ({path} does not exist)")
-    attributed = attribute(from_text, steps, progress=progress)
+    memo = open_memo(ws)
+    prepare(memo, builder.texts, from_blob, steps)
+    attributed = attribute(from_text, steps, progress=progress, memo=memo, from_blob=from_blob)
+    memo.cache.close()
     used = {k for ids in attributed.credits.values() for k in ids}
     credits = _credits(commit_metadata(ws, used, builder.known), used)
     result = build_result(path, frm, to, attributed, credits)

@@ -9,6 +9,7 @@ from itertools import compress, repeat
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
+from draftctl.consultation.steps import Texts, open_memo, prepare
 from draftctl.consultation.workspace import WORKTREE, Workspace, decode_draft, resolve_rev
 from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.engine.diff import no_gc
@@ -86,15 +87,6 @@ def _commits(ws: Workspace, path: str, rev: str) -> list[Source]:
     return [Source(record) for record in reversed(records)]
 
 
-def _contents(ws: Workspace, path: str, sources: list[Source]) -> Iterator[bytes]:
-    """The draft's bytes after each step, read by one streaming `cat-file`."""
-    specs = [f"{s.commit}:{lineage(ws, path).at(s.commit)}" for s in sources if s.commit]
-    for data in ws.repo.stream_blobs(specs):
-        yield data or b""
-    if sources and sources[-1].record is None:
-        yield ws.worktree_bytes(path) or b""
-
-
 def _credits(state: State, inserted: list[int]) -> tuple[list[int], list[int]]:
     """Credit and last-change ordinals of every solid token of the final text (C-level maps:
     a draft may have a million tokens)."""
@@ -127,34 +119,39 @@ def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[Bl
     """The draft at `at` (a revision or WORKTREE), block by block, with its credits."""
     path = ws.resolve_draft(draft)
     sources = _sources(ws, path, at)
-    texts = [decode_draft(data, path) for data in _contents(ws, path, sources)]
+    texts = Texts(ws, path)
     steps, known = _steps(ws, path, sources, texts)
+    memo = open_memo(ws)
+    prepare(memo, texts, None, steps)
     with no_gc():
-        weave, _ = replay("", steps)
+        weave, _ = replay("", steps, memo=memo)
+    memo.cache.close()
     by_ordinal = [known[key] for key in weave.commits]
-    text = texts[-1] if texts else ""
+    text = steps[-1].text if steps else ""
     credits, lasts = _credits(weave.state, weave.inserted)
     blocks = _blocks(text, credits, lasts)
     return [_blame_block(block, entries, by_ordinal) for block, entries in blocks]
 
 
 def _steps(
-    ws: Workspace, path: str, sources: list[Source], texts: list[str]
+    ws: Workspace, path: str, sources: list[Source], texts: Texts
 ) -> tuple[list[Step], dict[str, Source]]:
-    """One step per source; a merge carries its side branch, so the side's commits keep the
-    words they wrote (as in `diff`). Also: every step's key → its source."""
-    builder = StepBuilder(ws, path)
+    """One step per source, each commit's text named by its blob id (read only when needed);
+    a merge carries its side branch, so the side's commits keep the words they wrote (as in
+    `diff`). Also: every step's key → its source."""
+    builder = StepBuilder(ws, path, texts)
+    blobs = iter(builder.blobs([s.commit for s in sources if s.commit]))
     steps: list[Step] = []
     known: dict[str, Source] = {}
-    for n, (source, text) in enumerate(zip(sources, texts, strict=True)):
+    for n, source in enumerate(sources):
         key = str(n)  # side commits are keyed by their ids: never a small number
         known[key] = source
         record = source.record
-        if record is not None and len(record.parents) > 1:
-            merge = builder.merge_step(record, text)
-            steps.append(Step(key, text, merge.side, merge.side_base))
-        else:
-            steps.append(Step(key, text))
+        if record is None:
+            steps.append(Step(key, decode_draft(ws.worktree_bytes(path) or b"", path)))
+            continue
+        step = Step(key, texts.loader(blob := next(blobs)), blob=blob)
+        steps.append(builder.merge_step(record, step) if len(record.parents) > 1 else step)
     known.update((commit, Source(record)) for commit, record in builder.known.items())
     return steps, known
 

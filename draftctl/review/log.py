@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, filter_records, read_log
 from draftctl.consultation.workspace import Workspace, resolve_rev
@@ -17,7 +19,9 @@ def collect_log(
     section: str | None,
     from_rev: str | None,
     to_rev: str | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[CommitRecord]:
+    """The attributed history as `log` shows it; `progress` hears of words being counted."""
     if round_id:
         check_slug(round_id, "round")
     if by:
@@ -25,7 +29,7 @@ def collect_log(
     end = resolve_rev(ws, to_rev, "--to") if to_rev else "HEAD"
     revisions = [f"{resolve_rev(ws, from_rev, '--from')}..{end}"] if from_rev else [end]
     paths = lineage(ws, ws.draft_path(draft)).names if draft else None  # through renames
-    records = read_log(ws, revisions=revisions, paths=paths)
+    records = read_log(ws, revisions=revisions, paths=paths, progress=progress)
     if section:
         from draftctl.review.section_history import commits_touching_section
 

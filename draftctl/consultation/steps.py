@@ -1,0 +1,84 @@
+"""The engine's replay steps for a draft's history, keyed by git blob ids, texts read lazily.
+
+git has already hashed every version of a draft, so a step names its text by blob id and reads
+it only when the replay must compute an edit the cache does not hold. Texts that will be needed
+are read up front with one pipelined `cat-file`; the rest are never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from draftctl.consultation.cache import Cache, EditMemo
+from draftctl.consultation.workspace import Workspace, decode_draft
+from draftctl.engine.weave import Step
+
+
+def blob_ids(ws: Workspace, specs: Sequence[str]) -> list[str | None]:
+    """The blob id each `rev:path` names (None: no such file), in one `cat-file --batch-check`."""
+    if not specs:
+        return []
+    feed = "".join(spec.replace("\n", " ") + "\n" for spec in specs).encode()
+    out = ws.repo.git("cat-file", "--batch-check=%(objectname) %(objecttype)", input=feed)
+    found: list[str | None] = []
+    for line in out.splitlines():
+        parts = line.rsplit(" ", 1)
+        found.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
+    if len(found) != len(specs):
+        return [None] * len(specs)
+    return found
+
+
+class Texts:
+    """A draft's texts by blob id: read in one batch when many are needed, else one by one."""
+
+    def __init__(self, ws: Workspace, path: str) -> None:
+        self.ws = ws
+        self.path = path
+        self.known: dict[str, str] = {}
+
+    def prefetch(self, blobs: Iterable[str | None]) -> None:
+        wanted = [b for b in dict.fromkeys(blobs) if b and b not in self.known]
+        if len(wanted) > 1:
+            for blob, data in zip(wanted, self.ws.repo.stream_blobs(wanted), strict=True):
+                self.known[blob] = decode_draft(data or b"", self.path)
+
+    def text(self, blob: str | None) -> str:
+        if not blob:
+            return ""
+        if blob not in self.known:
+            self.known[blob] = decode_draft(self.ws.repo.read_object(blob) or b"", self.path)
+        return self.known[blob]
+
+    def loader(self, blob: str | None) -> Callable[[], str]:
+        return lambda: self.text(blob)
+
+
+def open_memo(ws: Workspace) -> EditMemo:
+    """The repository's cache of token edits, as the engine's memo."""
+    return EditMemo(Cache.of(ws.repo))
+
+
+def prepare(memo: EditMemo, texts: Texts, from_blob: str | None, steps: Sequence[Step]) -> None:
+    """Read the cached edits of the chain at once, then every text a missing edit will need
+    (and the last one, which the read-off always needs)."""
+    pairs = list(_pairs(from_blob, steps))
+    memo.prefetch((a, b) for a, b in pairs if a and b)
+    needed: list[str | None] = [steps[-1].blob] if steps else []
+    for old, new in pairs:
+        if not old or not new or memo.get((old, new)) is None:
+            needed += (old, new)
+    previous = from_blob
+    for step in steps:
+        if step.side:  # a merge is replayed from texts: its own, its side's, the one before it
+            needed += (previous, step.blob, *(s.blob for s in step.side))
+        previous = step.blob
+    texts.prefetch(needed)
+
+
+def _pairs(from_blob: str | None, steps: Sequence[Step]) -> Iterable[tuple[str | None, str]]:
+    previous = from_blob
+    for step in steps:
+        if step.blob is not None and step.blob != previous and not step.side:
+            yield previous, step.blob
+        previous = step.blob
