@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import draftctl
-from draftctl.engine.version import format_key
 
 if TYPE_CHECKING:
     import sqlite3
@@ -46,6 +45,8 @@ class Cache:
     """Reads and (buffered) writes of cache entries; opened on first use."""
 
     def __init__(self, path: Path | None) -> None:
+        from draftctl.engine.version import format_key  # not at import: listings stay light
+
         self.path = path
         self.space = f"{format_key()}-draftctl{draftctl.__version__}"
         self._conn: sqlite3.Connection | None = None

@@ -6,12 +6,15 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from draftctl.consultation.wordcounts import FileChange, blob_or_none, word_counts
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import GitError
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
+
+if TYPE_CHECKING:
+    from draftctl.consultation.wordcounts import FileChange
 
 # Every field ends with NUL, which git's formatted fields cannot contain. Each commit starts with
 # NUL, a random mark and NUL: draft text (in a patch, past git's binary sniffing) may hold a NUL,
@@ -114,6 +117,8 @@ def read_notes(ws: Workspace) -> dict[str, str]:
 
 def raw_changes(rest: str) -> list[FileChange]:
     """The files of one commit in `git log --raw -z` output: blobs and paths of each side."""
+    from draftctl.consultation.wordcounts import FileChange, blob_or_none
+
     fields = rest.split("\0")
     changes = []
     at = 0
@@ -148,6 +153,8 @@ def _count_words(
     progress: Callable[[int, int], None] | None,
 ) -> None:
     """Each record's drafts and words, counted per pair of blobs (cached in the repository)."""
+    from draftctl.consultation.wordcounts import word_counts
+
     counts = word_counts(ws, [c for _, changes in found for c in changes], progress)
     for record, changes in found:
         record.drafts = list(dict.fromkeys(c.new_path for c in changes if c.new_path))
@@ -160,6 +167,8 @@ def _count_words(
 def count_blobs(ws: Workspace, files: list[tuple[str | None, str | None, str]]) -> tuple[int, int]:
     """Words inserted and deleted across (old blob, new blob, path) changes, counted by the
     engine as `diff` counts them (None: the file is absent on that side); kept in the cache."""
+    from draftctl.consultation.wordcounts import FileChange, word_counts
+
     changes = [
         FileChange(old, new, path if old else None, path if new else None)
         for old, new, path in files
