@@ -266,6 +266,55 @@ def _history_step(editor: Editor, step: int) -> None:
             editor.reword(editor.rng.choice(editor._text_blocks()))
 
 
+class Rewriter(Editor):
+    """Large edits: whole sections rewritten, sections reordered, lists turned into prose."""
+
+    def rewrite_section(self) -> None:
+        sec = self.rng.choice(self.sections[1:])
+        sec.blocks = [self.writer.block() for _ in range(max(2, len(sec.blocks)))]
+
+    def reorder_sections(self) -> None:
+        start = self.rng.randrange(1, max(2, len(self.sections) - 6))
+        window = self.sections[start : start + 6]
+        self.rng.shuffle(window)
+        self.sections[start : start + 6] = window
+
+    def list_to_prose(self) -> None:
+        lists = [b for s in self.sections for b in s.blocks if b.kind in ("ul", "ol")]
+        if not lists:
+            self.rewrite_section()
+            return
+        block = self.rng.choice(lists)
+        block.kind, block.nested = "p", []
+        block.parts = [part.rstrip(".") + "." for part in block.parts]
+
+
+def _rewrite_step(editor: Rewriter) -> None:
+    roll = editor.rng.random()
+    if roll < 0.25:
+        editor.rewrite_section()
+    elif roll < 0.35:
+        editor.reorder_sections()
+    elif roll < 0.5:
+        editor.list_to_prose()
+    elif roll < 0.6:
+        editor.insert_paragraph()
+        editor.delete_paragraph()
+    else:
+        editor.reword_fraction(0.02)
+
+
+def make_rewrites(size: int = 200_000, steps: int = 400, seed: int = 7) -> tuple[str, list[str]]:
+    """A base draft and a long history of large rewrites (see `Rewriter`)."""
+    sections = make_sections(size, seed)
+    editor = Rewriter(copy.deepcopy(sections), seed + 200)
+    texts = []
+    for _ in range(steps):
+        _rewrite_step(editor)
+        texts.append(render(editor.sections))
+    return render(sections), texts
+
+
 def make_history(size: int = 500_000, steps: int = 250, seed: int = 7) -> tuple[str, list[str]]:
     """A base draft and the texts after each of `steps` successive small edits."""
     sections = make_sections(size, seed)
