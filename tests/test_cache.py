@@ -184,6 +184,23 @@ def test_an_entry_of_another_format_is_ignored(
     assert len(spaces) == 2
 
 
+def test_any_change_to_the_engines_source_gives_a_new_format(tmp_path: Path) -> None:
+    """A tuning bound or a tokeniser rule edited without a manual version bump still keys
+    new entries apart: the format names a digest of the engine's source."""
+    import shutil
+
+    from draftctl.engine import version
+
+    engine = Path(version.__file__).parent
+    assert version.source_digest(engine) in version.format_key()
+    copy = tmp_path / "engine"
+    shutil.copytree(engine, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert version.source_digest(copy) == version.source_digest(engine)
+    tokendiff = copy / "tokendiff.py"
+    tokendiff.write_text(tokendiff.read_text() + "\n# a bound retuned\n")
+    assert version.source_digest(copy) != version.source_digest(engine)
+
+
 def test_a_new_store_version_starts_a_new_file(
     long_history: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
