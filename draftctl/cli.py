@@ -94,7 +94,7 @@ def main_options(
 
     Example: draftctl log --round evidence-review --no-pager
     """
-    ctx.obj = App(repo, debug, quiet=quiet, pager=not no_pager)
+    ctx.obj = App(repo, debug)
     color = not no_color and "NO_COLOR" not in os.environ
     output.configure(color=color, quiet=quiet, pager=not no_pager)
 

@@ -17,10 +17,6 @@ _settings = {"color": True, "quiet": False, "pager": True}
 _consoles: dict[bool, Console] = {}
 
 
-def set_color(enabled: bool) -> None:
-    configure(color=enabled)
-
-
 def configure(*, color: bool, quiet: bool = False, pager: bool = True) -> None:
     """Set the run's output options: colour, `--quiet` (no notices) and `--no-pager`."""
     _settings.update(color=color, quiet=quiet, pager=pager)

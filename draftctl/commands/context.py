@@ -12,23 +12,14 @@ if TYPE_CHECKING:
 
 
 class App:
-    """The global options of one run (`--repo`, `--debug`, `--quiet`, `--no-pager`), set by
-    the callback in cli.py."""
+    """The global options of one run that commands read (`--repo`, `--debug`), set by the
+    callback in cli.py; `--quiet`, `--no-pager` and colour go to `output.configure`."""
 
-    __slots__ = ("debug", "pager", "quiet", "repo")
+    __slots__ = ("debug", "repo")
 
-    def __init__(
-        self,
-        repo: Path | None = None,
-        debug: bool = False,
-        *,
-        quiet: bool = False,
-        pager: bool = True,
-    ) -> None:
+    def __init__(self, repo: Path | None = None, debug: bool = False) -> None:
         self.repo = repo
         self.debug = debug
-        self.quiet = quiet
-        self.pager = pager
 
     @classmethod
     def of(cls, ctx: typer.Context) -> App:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from draftctl.consultation.config import CONFIG_FILE, Config, parse_config, render_config
+from draftctl.consultation.config import CONFIG_FILE, Config, parse_config
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
 from draftctl.git.process import git_version, run_git
 from draftctl.git.repo import GitRepo, discover
@@ -136,11 +136,6 @@ class Workspace:
         return None if data is None else decode_draft(data, path)
 
     # -- the registry ------------------------------------------------------------------
-
-    def write_config(self, config: Config) -> bytes:
-        """Render `config`; the caller commits the bytes, then `replace_file` writes them."""
-        self.config = config
-        return render_config(config).encode("utf-8")
 
     def replace_file(self, path: str, data: bytes) -> None:
         atomic_write(self.top / path, data)

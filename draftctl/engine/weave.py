@@ -74,29 +74,12 @@ class Weave:
 
     origin: dict[int, int] = field(default_factory=dict)  # moved FROM token's new id → FROM token
 
-    def rows(self) -> list[tuple[int, int, int, int]]:
-        """(FROM token or -1, TO token or -1, commit ordinal or -1, moved 0/1) for every weave
-        entry in order: unchanged, deleted FROM tokens, inserted TO tokens; a moved FROM token
-        is a moved-from row at its old place and a moved-to row at its new one."""
-        state = self.state
-        out: list[tuple[int, int, int, int]] = []
-        before, moved, origin = state.before, state.moved, self.origin
-        inserted = self.inserted
-        for to, v in enumerate(state.alive):
-            dead = before.get(v)
-            if dead:
-                out.extend(_dead_row(f, who, moved) for f, who in dead)
-            if v >= 0:
-                out.append((v, to, -1, 0))
-            else:
-                moved_from = origin.get(v)
-                out.append((-1, to, inserted[-v - 1], 0 if moved_from is None else 1 + moved_from))
-        out.extend(_dead_row(f, who, moved) for f, who in state.tail)
-        return out
-
     def runs(self) -> list[tuple[int, int, int, int]]:
-        """`rows()` with each stretch of unchanged tokens as one row (FROM token, TO token, -1,
-        number of tokens): the work is in proportion to the changes, not to the text."""
+        """Every weave entry in order: a stretch of unchanged tokens as one row (FROM token, TO
+        token, -1, number of tokens); a deleted FROM token as (FROM token, -1, commit ordinal,
+        moved 0/1); an inserted TO token as (-1, TO token, commit ordinal, moved 0/1). A moved
+        FROM token is a moved-from row at its old place and a moved-to row at its new one. The
+        work is in proportion to the changes, not to the text."""
         state, inserted, origin = self.state, self.inserted, self.origin
         alive, before, moved = state.alive, state.before, state.moved
         cuts = sorted(v for v in before if v >= 0)  # a stretch ends before deleted tokens

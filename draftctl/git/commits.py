@@ -147,9 +147,6 @@ class CommitWriter(RepoCore):
         """Set a bookkeeping ref (remote-tracking) unconditionally; never used for tags."""
         self.git("update-ref", "-m", reason, ref, new)
 
-    def write_blob(self, data: bytes) -> str:
-        return self._write_blob(data)
-
     def _write_blob(self, data: bytes) -> str:
         return self.git("hash-object", "-w", "--stdin", "--no-filters", input=data).strip()
 

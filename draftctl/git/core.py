@@ -70,11 +70,6 @@ class RepoCore:
             self._cat = CatFile(self.top)
         return self._cat.read(oid)
 
-    def list_files(self, rev: str, folder: str) -> list[str]:
-        """Paths of files under `folder` at `rev`."""
-        out = self.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", folder)
-        return [p for p in out.split("\0") if p]
-
     def file_mode(self, rev: str, path: str) -> str | None:
         out = self.git("ls-tree", "-z", "--full-tree", rev, "--", path)
         return out.split(" ", 1)[0] if out else None

@@ -80,10 +80,6 @@ class Outcome:
     def note(self) -> str | None:
         return _first(self.trailers, NOTE)
 
-    @property
-    def version_tag(self) -> str | None:
-        return _first(self.trailers, VERSION_TAG)
-
     def as_json(self) -> dict[str, object]:
         return {
             "status": self.status,

@@ -148,10 +148,6 @@ class AnnotatedDiff:
     def change(self, change_id: int) -> AnnotatedChange:
         return next(c for c in self.changes if c.id == change_id)
 
-    def pieces_of(self, change_id: int) -> list[tuple[ShownBlock, Piece]]:
-        """The change's credited pieces (inserted and deleted runs), in document order."""
-        return [(b, p) for b in self.blocks for p in b.pieces if p.change == change_id]
-
     def section_text(self, section: tuple[str, ...]) -> str:
         """The section's label for display, without the document's title heading."""
         if self.root is not None and len(section) > 1 and section[0] == self.root:

@@ -7,7 +7,6 @@ is listed exactly when it changed a token or the markup of a block in the sectio
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,9 +22,6 @@ from draftctl.engine.sections import (
 from draftctl.errors import DraftError
 
 _PAIRED = ("equal", "modified", "moved-from", "moved-to")
-# Lines that may be, start or end a heading or a fence: a change to one needs the block diff.
-_STRUCTURE = re.compile(r" {0,3}(?:#|`{3}|~{3}|=+[ \t]*$|-+[ \t]*$)|---|\.\.\.")
-_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 
 
 @dataclass
