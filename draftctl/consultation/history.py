@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import GitError
+from draftctl.git.process import blob_or_none
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
 
@@ -117,7 +118,7 @@ def read_notes(ws: Workspace) -> dict[str, str]:
 
 def raw_changes(rest: str) -> list[FileChange]:
     """The files of one commit in `git log --raw -z` output: blobs and paths of each side."""
-    from draftctl.consultation.wordcounts import FileChange, blob_or_none
+    from draftctl.consultation.wordcounts import FileChange
 
     fields = rest.split("\0")
     changes = []

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from draftctl.consultation.cache import COUNTS, Cache, pack_counts, pair_key, unpack_counts
 from draftctl.consultation.workspace import Workspace, decode_draft
 
-ZERO_OID = frozenset({"0" * 40, "0" * 64})
 SHOW_PROGRESS = 20  # changes to count before a progress bar is worth showing
 
 
@@ -25,10 +24,6 @@ class FileChange:
     @property
     def key(self) -> str:
         return pair_key(self.old_blob, self.new_blob)
-
-
-def blob_or_none(oid: str) -> str | None:
-    return None if oid in ZERO_OID else oid
 
 
 def word_counts(

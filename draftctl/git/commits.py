@@ -9,7 +9,14 @@ from contextlib import contextmanager
 
 from draftctl.errors import DraftctlError, GitError, RepositoryBusy, RepositoryStateError
 from draftctl.git.core import RepoCore
-from draftctl.git.process import WRITE_HINT, Identity, git_failure, ref_failure, run_git
+from draftctl.git.process import (
+    WRITE_HINT,
+    Identity,
+    git_failure,
+    null_oid,
+    ref_failure,
+    run_git,
+)
 
 # git's old value for "this ref must not exist yet": the empty string works whatever the
 # repository's hash (forty zeros only in SHA-1 repositories).
@@ -113,7 +120,7 @@ class CommitWriter(RepoCore):
             self.update_ref(branch, commit, parent or _ABSENT, "draftctl: commit")
             self._sync_index(blobs, parent)
             return
-        earlier = self._index_entries(list(blobs), "0" * len(commit))
+        earlier = self._index_entries(list(blobs), null_oid(commit))
         self._sync_index(blobs, parent)
         try:
             self.update_ref(branch, commit, parent or _ABSENT, "draftctl: commit")
@@ -166,7 +173,7 @@ class CommitWriter(RepoCore):
         """`--index-info` lines setting each path to its blob (None: removing the path, written
         with an all-zero id as long as this repository's ids, SHA-1 or SHA-256)."""
         known = parent or next((blob for blob in blobs.values() if blob), None)
-        null_id = "0" * (len(known) if known else 40)
+        null_id = null_oid(known) if known else "0" * 40  # no id to measure: SHA-1
         for path, blob in blobs.items():
             if blob is None:
                 yield f"0 {null_id}\t{path}\n"

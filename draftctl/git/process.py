@@ -114,6 +114,17 @@ def ref_failure(ref: str, stderr: str) -> DraftctlError:
     )
 
 
+def blob_or_none(oid: str) -> str | None:
+    """`oid`, or None when it is all zeros: git's id for a file absent on that side of a diff
+    (forty zeros under SHA-1, sixty-four under SHA-256)."""
+    return oid if oid.strip("0") else None
+
+
+def null_oid(like: str) -> str:
+    """All zeros, as long as `like` (an object id of the same repository)."""
+    return "0" * len(like)
+
+
 def first_line(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else "no message"

@@ -13,7 +13,7 @@ from pathlib import Path
 from draftctl.errors import GitError, NotADraftsRepository
 from draftctl.git.catfile import stream_objects
 from draftctl.git.commits import CommitWriter
-from draftctl.git.process import DUBIOUS, git_failure, run_git
+from draftctl.git.process import DUBIOUS, blob_or_none, git_failure, run_git
 from draftctl.git.refs import RefsAndRemotes
 
 
@@ -133,7 +133,7 @@ def _changed_blobs(out: str, count: int) -> list[list[tuple[str | None, str | No
         for line in fields[index].split("\n"):
             if line.startswith(":") and groups and index + 1 < len(fields):
                 _, _, old, new, _ = line[1:].split(" ")
-                groups[-1].append((_blob(old), _blob(new), fields[index + 1]))
+                groups[-1].append((blob_or_none(old), blob_or_none(new), fields[index + 1]))
                 index += 1
             elif line.strip():
                 groups.append([])  # a pair's header: "<old tree> <new tree>"
@@ -141,10 +141,6 @@ def _changed_blobs(out: str, count: int) -> list[list[tuple[str | None, str | No
     if len(groups) != count:
         raise GitError("git diff-tree gave output draftctl cannot read", "run the command again")
     return groups
-
-
-def _blob(oid: str) -> str | None:
-    return oid if oid.strip("0") else None  # all zeros: the file is absent on that side
 
 
 def discover(start: Path | None) -> GitRepo:
