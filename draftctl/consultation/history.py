@@ -165,19 +165,23 @@ def _count_words(
             record.deleted_words += deleted
 
 
-def count_blobs(ws: Workspace, files: list[tuple[str | None, str | None, str]]) -> tuple[int, int]:
-    """Words inserted and deleted across (old blob, new blob, path) changes, counted by the
-    engine as `diff` counts them (None: the file is absent on that side); kept in the cache."""
+def count_blobs(
+    ws: Workspace, groups: list[list[tuple[str | None, str | None, str]]]
+) -> list[tuple[int, int]]:
+    """Words inserted and deleted by each group of (old blob, new blob, path) changes, counted
+    by the engine as `diff` counts them (None: the file is absent on that side); one pass over
+    the cache for every group."""
     from draftctl.consultation.wordcounts import FileChange, word_counts
 
     changes = [
-        FileChange(old, new, path if old else None, path if new else None)
-        for old, new, path in files
+        [FileChange(old, new, path if old else None, path if new else None) for old, new, path in g]
+        for g in groups
     ]
-    counts = word_counts(ws, changes)
-    inserted = sum(counts[c.key][0] for c in changes)
-    deleted = sum(counts[c.key][1] for c in changes)
-    return inserted, deleted
+    counts = word_counts(ws, [c for group in changes for c in group])
+    return [
+        (sum(counts[c.key][0] for c in group), sum(counts[c.key][1] for c in group))
+        for group in changes
+    ]
 
 
 def read_log(

@@ -238,7 +238,7 @@ def _net_words(ws: Workspace, versions: list[Version]) -> list[tuple[int, int]]:
     trees = [ws.repo.tree_of(v.commit) or v.commit for v in versions]
     pairs = list(zip([_EMPTY_TREE[len(trees[0])], *trees[:-1]], trees, strict=True))
     changed = ws.repo.changed_blobs(pairs, f":(glob){ws.drafts_dir}/**/*.md")
-    return [count_blobs(ws, files) for files in changed]
+    return count_blobs(ws, changed)
 
 
 def describe_versions(ws: Workspace) -> list[VersionEntry]:
