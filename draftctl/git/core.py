@@ -60,9 +60,7 @@ class RepoCore:
 
     def read_blob(self, rev: str, path: str) -> bytes | None:
         """The bytes of `path` at `rev`, or None when it is not there."""
-        if self._cat is None:
-            self._cat = CatFile(self.top)
-        return self._cat.read(f"{rev}:{path}")
+        return self.read_object(f"{rev}:{path}")
 
     def read_object(self, oid: str) -> bytes | None:
         """The raw content of any object (blob, tag…), through the shared cat-file process."""

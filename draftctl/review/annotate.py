@@ -114,9 +114,8 @@ class StepBuilder:
         """`step` with the merged branch's steps from the merge base (unchanged when the
         histories are unrelated: the merge itself is credited)."""
         first, second = record.parents[0], record.parents[1]
-        try:
-            base = self.ws.repo.git("merge-base", first, second).strip()
-        except DraftctlError:
+        base = self.ws.repo.merge_base(first, second)
+        if base is None:
             return step
         side = self.steps(_first_parent_log(self.ws, self.path, base, second))
         return replace(step, side=tuple(side), side_base=_text(self.ws, base, self.path))
@@ -143,9 +142,11 @@ def annotate_range(
     if not steps and ws.bytes_at(to.commit or WORKTREE, path) is None and not from_text:
         raise DraftError(f"no draft {ws.draft_name(path)!r} at {to.rev} ({path} does not exist)")
     memo = open_memo(ws)
-    prepare(memo, builder.texts, from_blob, steps)
-    attributed = attribute(from_text, steps, progress=progress, memo=memo, from_blob=from_blob)
-    memo.cache.close()
+    try:
+        prepare(memo, builder.texts, from_blob, steps)
+        attributed = attribute(from_text, steps, progress=progress, memo=memo, from_blob=from_blob)
+    finally:
+        memo.cache.close()
     used = {k for ids in attributed.credits.values() for k in ids}
     credits = _credits(commit_metadata(ws, used, builder.known), used)
     result = build_result(path, frm, to, attributed, credits)

@@ -122,10 +122,12 @@ def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[Bl
     texts = Texts(ws, path)
     steps, known = _steps(ws, path, sources, texts)
     memo = open_memo(ws)
-    prepare(memo, texts, None, steps)
-    with no_gc():
-        weave, _ = replay("", steps, memo=memo)
-    memo.cache.close()
+    try:
+        prepare(memo, texts, None, steps)
+        with no_gc():
+            weave, _ = replay("", steps, memo=memo)
+    finally:
+        memo.cache.close()
     by_ordinal = [known[key] for key in weave.commits]
     text = steps[-1].text if steps else ""
     credits, lasts = _credits(weave.state, weave.inserted)
