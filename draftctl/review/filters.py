@@ -40,7 +40,8 @@ def apply_filters(result: AnnotatedDiff, filters: Filters, config: Config) -> An
         result = _keep_credits(result, lambda c: filters.by in c.prompted_by)
     if filters.section:
         result = _keep_section(result, filters.section)
-    result.stats = compute_stats(result.blocks, result.credits)
+    if filters.round_id or filters.by or filters.section:  # unfiltered: build_result's stats
+        result.stats = compute_stats(result.blocks, result.credits)
     return result
 
 
