@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from draftctl.engine.layout import MoveLinks
 from draftctl.engine.model import Segment
-from draftctl.engine.side import Side, common_length, stretches_match
+from draftctl.engine.side import Side, common_length
 
 # (FROM token or -1, TO token or -1, commit ordinal or -1, last): for a deleted or inserted
 # token `last` is 0, or 1 + the FROM token it moved from; an unchanged row is a stretch of
@@ -72,13 +72,14 @@ class Segments:
         whose spacing differs (reflow) goes out on its own."""
         old, new = self.old, self.new
         while n > 0:
-            if stretches_match(old, f, new, t, n):
+            a0, b0 = old.end(f - 1), new.end(t - 1)
+            wide_a, wide_b = old.end(f + n - 1) - a0, new.end(t + n - 1) - b0
+            # one comparison, from where the last one stopped: linear in the stretch's length
+            same = common_length(old.text, a0, new.text, b0, min(wide_a, wide_b))
+            if same == wide_a == wide_b:  # the rest reads the same on both sides
                 text = old.stretch(f, n)
                 self.emit("equal", text, text, None)
                 return
-            a0, b0 = old.end(f - 1), new.end(t - 1)
-            limit = min(old.end(f + n - 1) - a0, new.end(t + n - 1) - b0)
-            same = common_length(old.text, a0, new.text, b0, limit)
             k = min(old.ending_after(a0 + same), f + n - 1) - f
             if k:
                 text = old.stretch(f, k)

@@ -81,14 +81,6 @@ class Side:
         return chunk[0] + local
 
 
-def stretches_match(old: Side, f: int, new: Side, t: int, n: int) -> bool:
-    """Whether n equal tokens read the same with their whitespace on both sides (tokens are
-    whitespace-free and spaces maximal, so equal texts mean equal spaces one by one)."""
-    a0, a1 = old.end(f - 1), old.end(f + n - 1)
-    b0, b1 = new.end(t - 1), new.end(t + n - 1)
-    return a1 - a0 == b1 - b0 and old.text[a0:a1] == new.text[b0:b1]
-
-
 def common_length(a: str, i: int, b: str, j: int, limit: int) -> int:
     """Length of the common prefix of a[i:i+limit] and b[j:j+limit]: slices compared in
     growing steps, then halved (work in proportion to the length found)."""
