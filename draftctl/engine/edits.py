@@ -58,7 +58,7 @@ def compute_edit(old: Coded, new: Coded, differ: Differ) -> Edit:
     approximate = differ.approximate
     differ.approximate = was or approximate
     return Edit(
-        tuple(ops), tuple(moves), _count(old), _count(new), _deletion_marks(ops, old), approximate
+        tuple(ops), tuple(moves), old.count, new.count, _deletion_marks(ops, old), approximate
     )
 
 
@@ -85,18 +85,13 @@ _MARKERS = frozenset("-*+#|>")
 
 def block_start(coded: Coded, k: int) -> bool:
     """Whether token k may open a Markdown block: after a blank line, or a marker."""
-    total = _count(coded)
-    if k <= 0 or k >= total:
+    if k <= 0 or k >= coded.count:
         return True
     _, local = coded._locate(k)
     if local == 0:
         return True
     token = coded.token(k)
     return token in _MARKERS or token.isdigit()
-
-
-def _count(c: Coded) -> int:
-    return sum(map(len, c.tokens))
 
 
 def _length(ops: tuple[Op, ...] | list[Op], side: int) -> int:

@@ -107,6 +107,11 @@ class Coded:
             self._starts = list(accumulate(map(len, self.tokens), initial=0))
         return self._starts
 
+    @property
+    def count(self) -> int:
+        """The number of tokens (kept with the chunk offsets)."""
+        return self.starts()[-1]
+
     def _locate(self, k: int) -> tuple[int, int]:
         starts = self.starts()
         chunk = bisect_right(starts, k) - 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from itertools import accumulate
 
 from draftctl.engine._unicode_marks import MARK_RANGES, UNIDATA_VERSION
 
@@ -121,8 +120,3 @@ def is_wordish(char: str) -> bool:
     if char.isascii():
         return char.isalnum() or char == "_"
     return bool(re.match(rf"[\w{_mark_class()}]", char))
-
-
-def offsets(tokens: list[str], start: int = 0) -> list[int]:
-    """Start offset of each token of a token list that joins back to a text."""
-    return list(accumulate(map(len, tokens), initial=start))[:-1]

@@ -149,7 +149,7 @@ class Replayer:
         if count is not None:
             return State(None, list(range(count)), {}, step=step)
         c = coded(text, self.coder)
-        return State(c, list(range(sum(map(len, c.tokens)))), {}, step=step)
+        return State(c, list(range(c.count)), {}, step=step)
 
     def coded_of(self, state: State) -> Coded:
         if state.coded is None:
