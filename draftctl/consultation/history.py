@@ -103,17 +103,27 @@ def _records(out: str, mark: str, notes: dict[str, str]) -> Iterator[tuple[Commi
         yield record, rest
 
 
+# Notes already read in this process, by (git folder, notes commit): a notes commit never
+# changes, and a new note moves the ref, so commands that read the log many times (versions,
+# report, merges in diff) list and read the notes once.
+_NOTES_READ: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def read_notes(ws: Workspace) -> dict[str, str]:
     """Commit → its note under refs/notes/draftctl, each read whole from its own blob."""
-    if ws.repo.ref_target(NOTES_REF) is None:
+    target = ws.repo.ref_target(NOTES_REF)
+    if target is None:
         return {}
-    pairs = ws.repo.note_list(NOTES_REF)
-    blobs = ws.repo.stream_blobs([blob for blob, _ in pairs])
-    return {
-        commit: data.decode("utf-8", "replace")
-        for (_, commit), data in zip(pairs, blobs, strict=True)
-        if data is not None
-    }
+    key = (str(ws.repo.common_dir), target)
+    if key not in _NOTES_READ:
+        pairs = ws.repo.note_list(NOTES_REF)
+        blobs = ws.repo.stream_blobs([blob for blob, _ in pairs])
+        _NOTES_READ[key] = {
+            commit: data.decode("utf-8", "replace")
+            for (_, commit), data in zip(pairs, blobs, strict=True)
+            if data is not None
+        }
+    return _NOTES_READ[key]
 
 
 def raw_changes(rest: str) -> list[FileChange]:
