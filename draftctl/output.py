@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -13,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-_settings = {"color": True, "quiet": False, "pager": True}
+    from draftctl.render.listing import Line, Listing
+
+_settings = {"color": True, "quiet": False, "pager": True, "paging": False}
 _consoles: dict[bool, Console] = {}
 
 
@@ -35,6 +39,72 @@ def console(stderr: bool = False) -> Console:
             soft_wrap=stderr,
         )
     return _consoles[stderr]
+
+
+def plain_width() -> int | None:
+    """The width rich would lay stdout out at when it would print no styles (not a terminal,
+    UTF-8, no FORCE_COLOR or TTY_COMPATIBLE, not paging), else None: then only rich knows.
+    Mirrors `rich.console.Console`'s own choice, so piped output keeps its bytes."""
+    if _settings["paging"] or os.name == "nt" or _RICH_DECIDES.intersection(os.environ):
+        return None
+    if hasattr(builtins, "get_ipython"):  # rich's Jupyter check: let rich decide
+        return None
+    stdout = sys.stdout
+    try:
+        if stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    if not (getattr(stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
+        return None
+    width = _rich_width()
+    return width if width >= 20 else None
+
+
+_RICH_DECIDES = frozenset(("FORCE_COLOR", "TTY_COMPATIBLE"))
+
+
+def _rich_width() -> int:
+    """`Console.size`'s width: COLUMNS, else the first standard stream that is a terminal."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
+def print_table(listing: Listing) -> None:
+    """A listing table: laid out without rich when piped, drawn by rich at a terminal."""
+    width = plain_width()
+    if width is not None:
+        from draftctl.render.plain import table_text
+
+        text = table_text(listing, width)
+        if text is not None:
+            sys.stdout.write(text)
+            return
+    from draftctl.render.tables import print_listing
+
+    print_listing(console(), listing)
+
+
+def print_lines(lines: list[Line]) -> None:
+    """Styled lines, each wrapped at the width as rich wraps it."""
+    width = plain_width()
+    plain = ["".join(text for text, _ in line) for line in lines]
+    if width is not None:
+        from draftctl.render.plain import lines_text, narrow
+
+        if narrow(*plain):
+            sys.stdout.write(lines_text(plain, width))
+            return
+    from draftctl.render.tables import print_styled
+
+    print_styled(console(), lines)
 
 
 def print_json(data: Any) -> None:
@@ -138,6 +208,7 @@ def paged() -> Iterator[None]:
     buffer = io.StringIO()
     _consoles[False] = _buffer_console(real, buffer)
     sys.stdout = buffer
+    _settings["paging"] = True
     try:
         yield
     except BaseException:
@@ -146,6 +217,7 @@ def paged() -> Iterator[None]:
     finally:
         sys.stdout = stdout
         _consoles[False] = real
+        _settings["paging"] = False
     text = buffer.getvalue()
     if text and not run_pager(argv, text):
         stdout.write(text)

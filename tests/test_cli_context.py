@@ -53,7 +53,7 @@ def test_help_lists_every_command_without_loading_one() -> None:
         "try:\n    draftctl.cli.main()\nexcept SystemExit:\n    pass\n"
         "loaded = [m for m in sys.modules if m.startswith('draftctl.commands.') and m not in "
         "('draftctl.commands.anywhere', 'draftctl.commands.context', 'draftctl.commands.help', "
-        "'draftctl.commands.lazy')]\n"
+        "'draftctl.commands.lazy', 'draftctl.commands.quick', 'draftctl.commands.root')]\n"
         "print(repr(loaded), file=sys.stderr)\n"
     )
     done = subprocess.run(

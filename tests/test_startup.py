@@ -56,15 +56,17 @@ def _unwanted(names: set[str]) -> list[str]:
 
 
 # The modules of draftctl.commands any run loads; a command's own module comes on top.
-COMMAND_FRAME = {"anywhere", "context", "help", "lazy", "options", "complete"}
-TABLES = ("draftctl.render", "draftctl.render.tables", "draftctl.render.safe")  # rich tables
+COMMAND_FRAME = {"anywhere", "context", "help", "lazy", "options", "complete", "quick", "root"}
+QUICK_LANE = {"listings"}  # the quick lane runs a listing's body, never its Typer module
+PIPED = ("draftctl.render", "draftctl.render.listing", "draftctl.render.plain")  # no rich
 LISTINGS = [
-    (("round", "list", "--json"), "registry", ()),
-    (("round", "list"), "registry", TABLES),
-    (("stakeholder", "list", "--json"), "registry", ()),
-    (("stakeholder", "list"), "registry", TABLES),
-    (("feedback", "list", "--json"), "review", ()),
-    (("feedback", "list"), "review", TABLES),
+    (("round", "list", "--json"), ()),
+    (("round", "list"), PIPED),
+    (("stakeholder", "list", "--json"), ()),
+    (("stakeholder", "list"), PIPED),
+    (("feedback", "list", "--json"), ()),
+    (("feedback", "list"), PIPED),
+    (("feedback", "list", "--open", "-q"), PIPED),
 ]
 
 
@@ -73,9 +75,9 @@ def _command_modules(names: set[str]) -> set[str]:
     return {n.removeprefix(prefix) for n in names if n.startswith(prefix)} - COMMAND_FRAME
 
 
-@pytest.mark.parametrize(("args", "module", "allowed"), LISTINGS, ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(("args", "allowed"), LISTINGS, ids=lambda a: " ".join(a))
 def test_a_listing_imports_only_what_it_uses(
-    drafts_repo: Path, args: tuple[str, ...], module: str, allowed: tuple[str, ...]
+    drafts_repo: Path, args: tuple[str, ...], allowed: tuple[str, ...]
 ) -> None:
     cli = Cli(drafts_repo)
     cli("feedback", "add", "--round", "evidence", "--stakeholder", "who", "--summary", "Cite")
@@ -86,7 +88,18 @@ def test_a_listing_imports_only_what_it_uses(
     if "pydantic" in unwanted:
         hint = " (Typer 0.29 imports pydantic: `pip install -e .` installs the pinned typer<0.29)"
     assert unwanted == [], f"{' '.join(args)} imports {unwanted}{hint}"
-    assert _command_modules(names) == {module}, "only the command that runs is imported"
+    assert _command_modules(names) == QUICK_LANE, "only the listing's own body is imported"
+    heavy = sorted(n for n in names if n.split(".")[0] in ("typer", "click", "rich", "tomlkit"))
+    assert heavy == [], f"{' '.join(args)} (piped) imports {heavy}"
+
+
+def test_a_listing_through_typer_imports_only_its_command(drafts_repo: Path) -> None:
+    """An option with a value takes the Typer lane: it too imports only the one command."""
+    names, out = imported_modules(drafts_repo, "feedback", "list", "--round", "evidence")
+    assert "Feedback (0)" in out
+    assert "typer" in names
+    assert [n for n in _unwanted(names) if n not in PIPED] == []
+    assert _command_modules(names) == {"review", *QUICK_LANE}
 
 
 def test_the_json_listings_print_what_they_list(drafts_repo: Path) -> None:
@@ -110,7 +123,9 @@ def test_status_imports_no_word_or_html_rendering(drafts_repo: Path) -> None:
     heavy += ("draftctl.render.markdown", "draftctl.render.report", "draftctl.release.word")
     found = sorted(n for n in names if n.startswith(heavy))
     assert found == [], f"status imports {found}"
-    assert _command_modules(names) == {"record"}
+    assert _command_modules(names) == QUICK_LANE
+    piped = sorted(n for n in names if n.split(".")[0] in ("typer", "click", "rich"))
+    assert piped == [], f"status (piped) imports {piped}"
 
 
 def test_version_and_help_import_no_command_module(drafts_repo: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
+from draftctl import output
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # no typer at run time: the quick lane (`quick.py`) runs without it
+    import typer
+
     from draftctl.consultation.workspace import Workspace
 
 
@@ -36,6 +39,13 @@ class App:
         from draftctl.consultation.workspace import open_workspace
 
         return open_workspace(self.repo)
+
+
+def start(repo: Path | None, debug: bool, no_color: bool, quiet: bool, no_pager: bool) -> App:
+    """The run's global options taken in: the App commands read, and the output settings."""
+    color = not no_color and "NO_COLOR" not in os.environ
+    output.configure(color=color, quiet=quiet, pager=not no_pager)
+    return App(repo, debug)
 
 
 def workspace(ctx: typer.Context) -> Workspace:

@@ -6,7 +6,7 @@ import typer
 
 from draftctl import output
 from draftctl.commands import complete, options
-from draftctl.commands.context import workspace
+from draftctl.commands.context import App, workspace
 
 
 def commit(
@@ -47,15 +47,9 @@ def status(
 
     Example: draftctl status
     """
-    from draftctl.render.tables import print_status
-    from draftctl.review.status import collect_status
+    from draftctl.commands import listings
 
-    ws = workspace(ctx)
-    report = collect_status(ws)
-    if as_json:
-        output.print_json(report)
-    else:
-        print_status(output.console(), ws, report)
+    listings.status(App.of(ctx), as_json)
 
 
 def log(

@@ -6,7 +6,7 @@ import typer
 
 from draftctl import output
 from draftctl.commands import complete, options
-from draftctl.commands.context import workspace
+from draftctl.commands.context import App, workspace
 from draftctl.commands.help import Typer
 
 round_app = Typer(help="Register, list, open and close consultation rounds.", no_args_is_help=True)
@@ -40,13 +40,9 @@ def round_list(
 
     Example: draftctl round list --json
     """
-    rounds = list(workspace(ctx).config.rounds.values())
-    if as_json:
-        output.print_json([r.as_json() for r in rounds])
-    else:
-        from draftctl.render.tables import print_table, rounds_table
+    from draftctl.commands import listings
 
-        print_table(output.console(), rounds_table(rounds))
+    listings.round_list(App.of(ctx), as_json)
 
 
 @round_app.command("show")
@@ -138,10 +134,6 @@ def stakeholder_list(
 
     Example: draftctl stakeholder list
     """
-    people = list(workspace(ctx).config.stakeholders.values())
-    if as_json:
-        output.print_json([p.as_json() for p in people])
-    else:
-        from draftctl.render.tables import print_table, stakeholders_table
+    from draftctl.commands import listings
 
-        print_table(output.console(), stakeholders_table(people))
+    listings.stakeholder_list(App.of(ctx), as_json)

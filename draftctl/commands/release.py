@@ -8,13 +8,10 @@ import typer
 
 from draftctl import output
 from draftctl.commands import options
-from draftctl.commands.context import workspace
+from draftctl.commands.context import App, workspace
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from draftctl.release.verify import Verification
-    from draftctl.release.versions import VersionEntry
 
 
 def tag(
@@ -87,44 +84,9 @@ def versions(
 
     Example: draftctl versions --json
     """
-    from draftctl.release.versions import describe_versions
+    from draftctl.commands import listings
 
-    entries = describe_versions(workspace(ctx))
-    if as_json:
-        output.print_json([entry.as_json() for entry in entries])
-    elif not entries:
-        output.notice("no versions yet; cut one with `draftctl tag NAME`")
-    else:
-        with output.paged():
-            console = output.console()
-            for index, entry in enumerate(entries):
-                if index:
-                    console.print()
-                for line in _version_lines(entry):
-                    console.print(line)
-
-
-def _version_lines(entry: VersionEntry) -> list[Text]:
-    """One version as a short block: name and state, then meeting, words and rounds."""
-    from rich.text import Text
-
-    from draftctl.textutil import visible
-
-    version = entry.version
-    head = Text(version.name, style="bold")
-    head.append(f"  {version.status or '—'}")
-    if version.outcome:
-        head.append(f" → {version.outcome.status} {version.outcome.decided}", style="bold")
-    head.append(f"  {version.date[:10]}  ")
-    head.append(version.commit[:8], style="yellow")
-    head.append("  signed" if version.signed else "  unsigned", style="dim")
-    since = f" since {entry.previous}" if entry.previous else ""
-    lines = [head]
-    if version.meeting:
-        lines.append(Text(f"  meeting  {visible(version.meeting, one_line=True)}"))
-    lines.append(Text(f"  words    +{entry.inserted_words} −{entry.deleted_words}{since}"))
-    lines.append(Text(f"  rounds   {', '.join(entry.rounds) or '—'}"))
-    return lines
+    listings.versions(App.of(ctx), as_json)
 
 
 def verify(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from draftctl import output
 from draftctl.commands import complete, options
-from draftctl.commands.context import workspace
+from draftctl.commands.context import App, workspace
 from draftctl.commands.help import Typer
 from draftctl.textutil import plural
 
@@ -93,13 +93,13 @@ def blame(
 
 
 def _print_commits(records: list[CommitRecord]) -> None:
-    from draftctl.render.tables import print_table, unattributed_table
+    from draftctl.render.listing import unattributed_table
 
     if not records:
         output.notice("every commit that changes a draft has a round")
         return
     with output.paged():
-        print_table(output.console(), unattributed_table(records))
+        output.print_table(unattributed_table(records))
 
 
 def attribute(
@@ -163,13 +163,6 @@ def feedback_add(
     typer.echo(item.id)
 
 
-def _print_feedback(items: list[dict[str, Any]]) -> None:
-    from draftctl.render.tables import feedback_table, print_table
-
-    with output.paged():
-        print_table(output.console(), feedback_table(items))
-
-
 @feedback_app.command("list")
 def feedback_list(
     ctx: typer.Context,
@@ -182,13 +175,9 @@ def feedback_list(
 
     Example: draftctl feedback list --round evidence --open
     """
-    from draftctl.consultation.feedback import list_feedback
+    from draftctl.commands import listings
 
-    items = list_feedback(workspace(ctx), round_id, source, open_only)
-    if as_json:
-        output.print_json(items)
-    else:
-        _print_feedback(items)
+    listings.feedback_list(App.of(ctx), round_id, source, open_only, as_json)
 
 
 @feedback_app.command("respond")

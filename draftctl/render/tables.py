@@ -1,24 +1,21 @@
-"""Rich tables and panels for the registry, the log and the status report."""
+"""Rich tables for a terminal: the listings of `render.listing`, the log, a round's detail."""
 
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from draftctl.render.safe import markup_safe as safe
+from draftctl.render.listing import Line, Listing, stakeholders_table
 from draftctl.textutil import plural, visible
 
 if TYPE_CHECKING:  # types only: a registry listing must not import history (nor the engine)
-    from draftctl.consultation.config import Config, Round, Stakeholder
+    from draftctl.consultation.config import Config, Round
     from draftctl.consultation.history import CommitRecord
-    from draftctl.consultation.workspace import Workspace
-
-_STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
 
 
 def cell(value: str | None, style: str = "", empty: str = "—") -> Text:
@@ -63,53 +60,31 @@ def _width_keeping_ids(console: Console, table: Table) -> int:
     return need
 
 
-def rounds_table(rounds: list[Round]) -> Table:
-    columns = ("id", "title", "state", "opens", "closes", "stakeholders")
-    table = new_table("Consultation rounds", *columns, whole=(*columns[:1], *columns[2:]))
-    for item in rounds:
-        table.add_row(
-            cell(item.id, "bold"),
-            cell(item.title),
-            cell(item.state, _STATE_STYLE.get(item.state, "")),
-            cell(item.opens),
-            cell(item.closes),
-            Text("\n".join(visible(i, one_line=True) for i in item.stakeholders) or "—"),
-        )
+def rich_table(listing: Listing) -> Table:
+    """A listing as a rich table (what a terminal shows)."""
+    table = new_table(listing.title, *listing.headers, whole=listing.whole)
+    for row in listing.rows:
+        table.add_row(*(Text(text, style=style) for text, style in row))
     return table
 
 
-def stakeholders_table(people: list[Stakeholder]) -> Table:
-    table = new_table("Stakeholders", "id", "name", "kind", whole=("id", "kind"))
-    for person in people:
-        table.add_row(cell(person.id, "bold"), cell(person.name), cell(person.kind))
-    return table
+def print_listing(console: Console, listing: Listing) -> None:
+    print_table(console, rich_table(listing))
 
 
-def unattributed_table(records: list[CommitRecord]) -> Table:
-    """`attribute --list`: the commits changing drafts that still lack a round."""
-    title = f"{plural(len(records), 'commit')} without a round"
-    table = new_table(title, "date", "commit", "author", "change", whole=("date", "commit"))
-    for record in records:
-        row = (record.date[:10], record.commit[:10], record.author, record.subject)
-        table.add_row(*(cell(value) for value in row))
-    return table
+def styled(line: Line) -> Text:
+    """A line of spans as one rich Text; a first span without text styles the whole line."""
+    base = line[0][1] if line and not line[0][0] else ""
+    text = Text(style=base)
+    for part, style in line:
+        text.append(part, style=style)
+    return text
 
 
-def feedback_table(items: list[dict[str, Any]]) -> Table:
-    """`feedback list`: one row per item; ids, rounds and stakeholders are never cut."""
-    columns = ("id", "round", "from", "summary", "status", "commits")
-    table = new_table(f"Feedback ({len(items)})", *columns, whole=(*columns[:3], *columns[4:]))
-    for item in items:
-        style = "yellow" if item["status"] == "open" else ""
-        table.add_row(
-            cell(item["id"], "bold"),
-            cell(item["round"]),
-            cell(item["from"]),
-            cell(item["summary"]),
-            cell(item["status"], style),
-            "\n".join(c[:8] for c in item["commits"][:3]) or "—",
-        )
-    return table
+def print_styled(console: Console, lines: list[Line]) -> None:
+    """Styled lines (`render.listing`) printed through rich, each wrapped at the width."""
+    for line in lines:
+        console.print(styled(line))
 
 
 def _words(record: CommitRecord) -> Text:
@@ -188,35 +163,8 @@ def round_detail(
     )
     people = [config.stakeholders[s] for s in item.stakeholders if s in config.stakeholders]
     if people:
-        print_table(console, stakeholders_table(people))
+        print_listing(console, stakeholders_table(people))
     if commits:
         print_log(console, commits)
     else:
         console.print(Text("No commits yet.", style="dim"))
-
-
-def print_status(console: Console, ws: Workspace, report: dict[str, Any]) -> None:
-    last = report["last_version"]
-    if last:
-        console.print(
-            f"Last version: [bold]{safe(last['name'])}[/] "
-            f"({safe(last['status'])}, {safe(last['date'][:10])})"
-        )
-    else:
-        console.print("Last version: none yet (cut one with `draftctl tag`)")
-    drafts = report["drafts"]
-    if not drafts:
-        console.print("[green]No uncommitted changes.[/]")
-    for change in drafts:
-        console.print(
-            f"[bold]{safe(change['draft'])}[/] ({change['state']}): "
-            f"[green]+{change['inserted_words']}[/] [red]−{change['deleted_words']}[/] words"
-        )
-        for path in change["sections"]:
-            console.print(cell("   in " + (" › ".join(path) or "(before the first heading)")))
-    if report["unattributed"]:
-        console.print(f"[red]{plural(len(report['unattributed']), 'commit')} without a round:[/]")
-        for item in report["unattributed"]:
-            console.print(cell(f"   {item['commit'][:8]}  {item['subject']}"))
-    rounds = ", ".join(r["id"] for r in report["open_rounds"]) or "none"
-    console.print(cell(f"Open rounds: {rounds}"))
