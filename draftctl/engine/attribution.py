@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from draftctl.engine.blocks import parse_blocks
 from draftctl.engine.diff import no_gc
 from draftctl.engine.model import DocDiff, Segment
 from draftctl.engine.readoff import read_off
@@ -35,14 +36,17 @@ def attribute(
     progress: Callable[[int, int], None] | None = None,
     memo: Memo | None = None,
     from_blob: str | None = None,
+    scanner: tuple[bool | None, bool | None] = (None, None),
 ) -> AttributedDiff:
     """Diff `from_text` against the last step's text, every inserted and deleted token credited
-    to the step (commit) whose own edit made it; `memo` remembers edits by blob ids."""
+    to the step (commit) whose own edit made it; `memo` remembers edits by blob ids;
+    `scanner` says how to split FROM and TO into blocks (None: by their size)."""
     with no_gc():
         weave, start = replay(from_text, steps, memo=memo, from_blob=from_blob, progress=progress)
     to_text = steps[-1].text if steps else from_text
     with no_gc():
-        diff = read_off(from_text, to_text, weave, from_coded=start.coded)
+        blocks = parse_blocks(from_text, scanner[0]), parse_blocks(to_text, scanner[1])
+        diff = read_off(from_text, to_text, weave, *blocks, from_coded=start.coded)
     rank = {c: k for k, c in enumerate(weave.commits)}
     credits: dict[int, list[str]] = {}
     runs: dict[int, list[tuple[Segment, str | None]]] = {}

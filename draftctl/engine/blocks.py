@@ -74,14 +74,26 @@ def lines_without_ends(text: str) -> list[str]:
     return lines
 
 
-def parse_blocks(text: str) -> list[Block]:
-    """Split `text` into blocks whose `raw` texts join back to exactly `text`."""
+def parse_blocks(text: str, scanner: bool | None = None) -> list[Block]:
+    """Split `text` into blocks whose `raw` texts join back to exactly `text` (`scanner`: by
+    the line scanner, or markdown-it; None: by the text's size)."""
     if not text:
         return []
     lines = lines_without_ends(text)
     first = _front_matter_lines(text)
-    starts = _block_starts(text, lines, first)
+    if scanner is None:
+        scanner = len(text) > MARKDOWN_IT_LIMIT or len(lines) > MARKDOWN_IT_MAX_LINES
+    starts = _block_starts(lines, first, scanner)
     return _make_blocks(text, line_starts(text), starts)
+
+
+def scanned(text: str) -> bool:
+    """Whether parse_blocks splits `text` with the line scanner (a large draft)."""
+    if "\r" in text:
+        count = len(lines_without_ends(text))
+    else:
+        count = text.count("\n") + (not text.endswith("\n"))
+    return len(text) > MARKDOWN_IT_LIMIT or count > MARKDOWN_IT_MAX_LINES
 
 
 def _front_matter_lines(text: str) -> int:
@@ -90,13 +102,10 @@ def _front_matter_lines(text: str) -> int:
     return len(lines_without_ends(match.group())) if match else 0
 
 
-def _block_starts(text: str, lines: list[str], first: int) -> list[tuple[int, str]]:
+def _block_starts(lines: list[str], first: int, scanner: bool) -> list[tuple[int, str]]:
     """(line, kind) of every block start, falling back to blank-line splitting on failure."""
     try:
-        if len(text) <= MARKDOWN_IT_LIMIT and len(lines) <= MARKDOWN_IT_MAX_LINES:
-            starts = markdown_it_starts(lines, first)
-        else:
-            starts = scan_starts(lines, first)
+        starts = scan_starts(lines, first) if scanner else markdown_it_starts(lines, first)
     except Exception:  # hostile input must never crash a diff: split at blank lines instead
         starts = blank_line_starts(lines, first)
     return _with_leading_block(starts, first)
