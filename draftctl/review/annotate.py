@@ -9,7 +9,9 @@ from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
 from draftctl.consultation.steps import Texts, blob_ids, open_memo, prepare
 from draftctl.consultation.workspace import WORKTREE, Workspace, resolve_rev
-from draftctl.engine.attribution import Step, attribute
+from draftctl.engine.attribution import AttributedDiff, Step, attribute
+from draftctl.engine.model import BlockPair
+from draftctl.engine.window import Omitted, place_gaps, windows
 from draftctl.errors import DraftctlError, DraftError
 from draftctl.release.versions import latest_version
 from draftctl.review.filters import Filters, apply_filters
@@ -141,19 +143,53 @@ def annotate_range(
             steps.append(Step(WORKTREE, worktree))
     if not steps and ws.bytes_at(to.commit or WORKTREE, path) is None and not from_text:
         raise DraftError(f"no draft {ws.draft_name(path)!r} at {to.rev} ({path} does not exist)")
-    memo = open_memo(ws)
-    try:
-        prepare(memo, builder.texts, from_blob, steps)
-        attributed = attribute(from_text, steps, progress=progress, memo=memo, from_blob=from_blob)
-    finally:
-        memo.cache.close()
+    windowed = _windowed(from_text, steps)
+    if windowed is not None:
+        attributed, placed = windowed
+    else:
+        placed = None
+        attributed = _replayed(ws, builder.texts, from_text, from_blob, steps, progress)
     used = {k for ids in attributed.credits.values() for k in ids}
     credits = _credits(commit_metadata(ws, used, builder.known), used)
-    result = build_result(path, frm, to, attributed, credits)
+    result = build_result(path, frm, to, attributed, credits, placed)
     result.from_date = ws.repo.commit_date(frm.commit) if frm.commit else ""
     result.to_date = ws.repo.commit_date(to.commit) if to.commit else ""
     result.date = stated_date(ws, to.commit)
     return result
+
+
+def _replayed(
+    ws: Workspace,
+    texts: Texts,
+    from_text: str,
+    from_blob: str | None,
+    steps: list[Step],
+    progress: Callable[[int, int], None] | None,
+) -> AttributedDiff:
+    """The engine's replay of every step, edits the repository's cache holds read, not
+    computed (and the computed ones kept)."""
+    memo = open_memo(ws)
+    try:
+        prepare(memo, texts, from_blob, steps)
+        return attribute(from_text, steps, progress=progress, memo=memo, from_blob=from_blob)
+    finally:
+        memo.cache.close()
+
+
+def _windowed(
+    from_text: str, steps: list[Step]
+) -> tuple[AttributedDiff, list[BlockPair | Omitted]] | None:
+    """One step (a commit against its parent, the work tree against HEAD): the engine reads
+    only the windows around the changes; None when that does not apply (several steps, a
+    merge, nothing to leave out, or a gap the engine did not read as unchanged)."""
+    if len(steps) != 1 or steps[0].side:
+        return None
+    found = windows(from_text, steps[0].text)
+    if found is None:
+        return None
+    attributed = attribute(found.old, [Step(steps[0].commit, found.new)], scanner=found.scanner)
+    placed = place_gaps(attributed.diff, found)
+    return None if placed is None else (attributed, placed)
 
 
 def stated_date(ws: Workspace, commit: str | None) -> str:

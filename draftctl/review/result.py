@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.workspace import WORKTREE
@@ -12,6 +12,7 @@ from draftctl.engine.counts import count_words
 if TYPE_CHECKING:
     from draftctl.engine.attribution import AttributedDiff
     from draftctl.engine.diff import BlockPair, Segment
+    from draftctl.engine.window import Omitted
 
 UNATTRIBUTED = "unattributed"
 
@@ -160,6 +161,63 @@ class AnnotatedDiff:
         return list(dict.fromkeys(keys))
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A stretch both sides share that the engine never read: split into shown blocks only when
+    something reads the whole document (JSON and stats never do). `chain` holds the TO headings
+    (level, title) in force where it starts, so its blocks get their section paths."""
+
+    text: str
+    chain: tuple[tuple[int, str], ...]
+    scanner: bool = False  # split as the whole draft is: by the line scanner or markdown-it
+
+    def blocks(self) -> list[ShownBlock]:
+        from draftctl.engine.blocks import heading_text, parse_blocks
+
+        chain = list(self.chain)
+        out = []
+        for block in parse_blocks(self.text, self.scanner):
+            if block.kind == "heading" and block.level:
+                chain = _pushed(chain, block.level, heading_text(block))
+            section = tuple(title for _, title in chain)
+            out.append(ShownBlock(block.kind, section, [Piece("equal", block.raw)], block.level))
+        return out
+
+
+def _pushed(chain: list[tuple[int, str]], level: int, title: str) -> list[tuple[int, str]]:
+    """The heading chain after a heading of `level` (as the block parser keeps sections)."""
+    return [c for c in chain if c[0] < level] + [(level, title)]
+
+
+class Outline(list[ShownBlock | Unchanged]):
+    """Shown blocks with unchanged stretches not yet split into blocks."""
+
+    def expand(self) -> list[ShownBlock]:
+        out: list[ShownBlock] = []
+        for item in self:
+            if isinstance(item, Unchanged):
+                out.extend(item.blocks())
+            else:
+                out.append(item)
+        return out
+
+
+def _read_blocks(self: AnnotatedDiff) -> list[ShownBlock]:
+    found = self.__dict__["_blocks"]
+    if isinstance(found, Outline):  # first read of the whole document: expand it once
+        found = self.__dict__["_blocks"] = found.expand()
+    return found
+
+
+def _write_blocks(self: AnnotatedDiff, blocks: list[ShownBlock] | Outline) -> None:
+    self.__dict__["_blocks"] = blocks
+
+
+# `blocks` is read through a property so that an outline expands only when a renderer needs
+# the whole document; the dataclass's __init__ and replace() go through it too.
+AnnotatedDiff.blocks = property(_read_blocks, _write_blocks)  # type: ignore[assignment]
+
+
 def compute_stats(blocks: list[ShownBlock], credits: dict[str, Credit]) -> Stats:
     """Count the inserted and deleted words of every marked piece."""
     stats = Stats()
@@ -304,10 +362,19 @@ class Side:
 
 
 def build_result(
-    path: str, frm: Side, to: Side, attributed: AttributedDiff, credits: dict[str, Credit]
+    path: str,
+    frm: Side,
+    to: Side,
+    attributed: AttributedDiff,
+    credits: dict[str, Credit],
+    placed: list[BlockPair | Omitted] | None = None,
 ) -> AnnotatedDiff:
-    """The plain result: shown blocks with credited pieces, changes, stats."""
-    blocks = [b for pair in attributed.diff.pairs if (b := _shown(pair, attributed)) is not None]
+    """The plain result: shown blocks with credited pieces, changes, stats. `placed` (the
+    engine's pairs with the gaps it never read, for a diff of windows) gives the blocks
+    instead of the engine's pairs."""
+    every = [b for pair in attributed.diff.pairs if (b := _shown(pair, attributed)) is not None]
+    blocks: list[ShownBlock] | Outline = every if placed is None else _outline(placed, attributed)
+    shown = [b for b in blocks if isinstance(b, ShownBlock)]
     changes = [
         AnnotatedChange(
             change.id,
@@ -326,14 +393,33 @@ def build_result(
         frm.commit,
         to.rev,
         to.commit,
-        blocks,
+        cast("list[ShownBlock]", blocks),  # an outline expands on first read
         changes,
         credits,
         attributed.approximate,
-        compute_stats(blocks, credits),
+        compute_stats(shown, credits),
         "",
-        title_root(blocks),
+        title_root(every),
     )
+
+
+def _outline(placed: list[BlockPair | Omitted], attributed: AttributedDiff) -> Outline:
+    """Shown blocks of the engine's pairs, and each gap as an unchanged stretch."""
+    from draftctl.engine.blocks import heading_text
+    from draftctl.engine.window import Omitted
+
+    out = Outline()
+    chain: list[tuple[int, str]] = []
+    for item in placed:
+        if isinstance(item, Omitted):
+            out.append(Unchanged(item.gap.text, tuple(chain), item.gap.scanner))
+        for pair in item.pairs if isinstance(item, Omitted) else [item]:
+            new = pair.new if pair.op != "moved-from" else None
+            if new is not None and new.kind == "heading" and new.level:
+                chain = _pushed(chain, new.level, heading_text(new))
+        if not isinstance(item, Omitted) and (shown := _shown(item, attributed)) is not None:
+            out.append(shown)
+    return out
 
 
 def title_root(blocks: list[ShownBlock]) -> str | None:
