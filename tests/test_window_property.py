@@ -32,6 +32,8 @@ BLOCKS = st.sampled_from(
         "  # indented hash\n",
         "---\n",
         "[ref]: https://example.org\n",
+        "| a | b |\n|---|---|\n# under a table row\n",
+        "Text line\n# heading under text\nmore text\n",
     ]
 )
 

@@ -7,10 +7,11 @@ block on both sides: it follows a blank line, its first line is not indented (so
 quote or indented code continues into it), and it lies inside no fenced code block, multi-line
 HTML block or front matter. The chunks between two cuts of a shared run form a *gap* unless
 they hold something whose meaning may depend on what comes before (a setext underline, an
-indented `#`, an HTML line, a fence). Each gap is left out of both compressed texts except its
-ATX heading blocks, or its first chunk when it has none: identical on both sides, so the engine
-sees no change there, sections stay right, and changes on either side never read as adjacent.
-Whatever this module is unsure about stays in a window: doubt only makes the windows longer.
+indented `#` or one right under a line of text, an HTML line, a fence). Each gap is left out
+of both compressed texts except its ATX heading blocks, or its first chunk when it has none:
+identical on both sides, so the engine sees no change there, sections stay right, and changes
+on either side never read as adjacent. Whatever this module is unsure about stays in a
+window: doubt only makes the windows longer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from draftctl.engine.tokendiff import Differ
 
 MIN_GAP = 1_000  # shortest unchanged stretch worth leaving out (characters)
 _LONE_CR = re.compile(r"\r(?!\n)")
+_INDENT = {" ", "\t", "\r", "\n", ""}
 _BLANKS = re.compile(r"(\n(?:[ \t]*\r?\n)+)")  # a line end and the blank lines after it
 _BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 _FENCE = re.compile(
@@ -47,10 +49,12 @@ _LINE_END = r"(?=\r?\n|\r?\Z)"
 # a line that may read differently after a cut: an indented `#`, HTML, a setext underline
 _DOUBTFUL = rf"(?: {{1,3}}#|[ \t]{{0,3}}<|[ \t]{{0,3}}(?:=+|-+)[ \t]*{_LINE_END})"
 _DOUBT = re.compile(rf"\n{_DOUBTFUL}")
+# an ATX heading right under a line of text: a table row may take it in as a row
+_STUCK = re.compile(r"\S[ \t]*\r?\n#")
 _FIRST_DOUBT = re.compile(_DOUBTFUL)
 _ATX = re.compile(rf"\n#{{1,6}}(?:[ \t]|{_LINE_END})")
-_FENCE_HINT = re.compile(r"```|~~~")
-_HTML_HINT = re.compile(r"<(?:[sSpPtT!?])")
+_FENCE_HINT = ("```", "~~~")
+_HTML_HINT = ("<s", "<S", "<p", "<P", "<t", "<T", "<!", "<?")
 _FRONT = re.compile(r"---[ \t]*\r?\n(?:[^\r\n]*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)")
 
 
@@ -99,6 +103,7 @@ class _Chunks:
         self.blocked = {k for first, last in spans for k in range(first + 1, last + 1)}
         self.doubts = sorted(
             {self.at(m.start() + 1) for m in _DOUBT.finditer(text)}
+            | {self.at(m.start()) for m in _STUCK.finditer(text)}
             | {first for first, _ in spans}
             | {last for _, last in spans}
             | ({0} if _FIRST_DOUBT.match(text) else set())
@@ -108,11 +113,14 @@ class _Chunks:
         """The chunk that holds `offset`."""
         return bisect_right(self.starts, offset) - 1
 
-    def cut(self, k: int) -> bool:
-        """Whether chunk k (after a blank line) surely starts a top-level block."""
-        if not 0 < k < len(self.chunks):
-            return False
-        return self.chunks[k][:1].strip() != "" and k not in self.blocked
+    def cuts(self) -> list[bool]:
+        """For each chunk (and one past the last), whether it surely starts a top-level block:
+        it follows a blank line, is not indented, and no fence or HTML block is open there."""
+        out = [c[:1] not in _INDENT for c in self.chunks] + [False]
+        out[0] = False
+        for k in self.blocked:
+            out[k] = False
+        return out
 
     def doubtful(self, begin: int, end: int) -> bool:
         """Whether a chunk of [begin, end) needs what comes before it to be read right."""
@@ -144,17 +152,20 @@ def _spans(text: str) -> list[tuple[int, int]]:
 
 
 def _line_matches(
-    pattern: re.Pattern[str], hint: re.Pattern[str], text: str
+    pattern: re.Pattern[str], needles: tuple[str, ...], text: str
 ) -> list[re.Match[str]]:
-    """`pattern` matched at the start of each line where `hint` (a quick search) is found."""
-    out: list[re.Match[str]] = []
-    last = -1
-    for found in hint.finditer(text):
-        start = text.rfind("\n", 0, found.start()) + 1
-        if start != last and (match := pattern.match(text, start)) is not None:
-            out.append(match)
-        last = start
-    return out
+    """`pattern` matched at the start of each line that holds one of `needles` (found by
+    plain string search, much faster than a regular expression over the whole text)."""
+    starts = set()
+    for needle in needles:
+        if needle[0] not in text:  # one character: a memchr over the text
+            continue
+        found = text.find(needle)
+        while found >= 0:
+            starts.add(text.rfind("\n", 0, found) + 1)
+            found = text.find(needle, found + len(needle))
+    matches = (pattern.match(text, start) for start in sorted(starts))
+    return [m for m in matches if m is not None]
 
 
 def _span_end(text: str, kind: str, match: re.Match[str]) -> int:
@@ -202,10 +213,11 @@ Stretch = tuple[int, int, int]  # (FROM chunk, TO chunk, number of chunks) left 
 def _stretches(a: _Chunks, b: _Chunks) -> list[Stretch]:
     """Runs of whole blocks both sides share, from cut to cut, holding nothing doubtful."""
     out: list[Stretch] = []
+    at_a, at_b = a.cuts(), b.cuts()
     for i, j, n in _shared_runs(a.chunks, b.chunks):
         # every chunk but the last ends with blank lines, so a shared run starts and ends at
         # block starts on both sides, unless something before it is still open there
-        cuts = [k for k in range(j, j + n + 1) if b.cut(k) and a.cut(i + k - j)]
+        cuts = [k for k in range(j, j + n + 1) if at_b[k] and at_a[i + k - j]]
         if i + n == len(a.chunks) and j + n == len(b.chunks):
             cuts.append(j + n)  # the run reaches both ends: its last block ends with it
         begin = None
