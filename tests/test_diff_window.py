@@ -3,14 +3,18 @@ only the changed parts, and every output equals the whole-document engine's."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import draftctl.engine.window as window
 import draftctl.review.annotate as annotate
-from tests.provenance_helpers import POLICY, Writer, check_range
+from tests.provenance_helpers import POLICY, Writer, check_commit_counts, check_range
 
 WORDS = "state rights health law workers people access justice data review safety".split()
 
@@ -158,3 +162,48 @@ def test_the_work_tree_against_head(writer: Writer, monkeypatch: pytest.MonkeyPa
     assert outputs(writer, "HEAD") == windowed
     data = writer.json("diff", "HEAD", "--format", "json")
     assert data["changes"][0]["attribution"][0]["commit"] is None  # uncommitted edits
+
+
+def test_status_log_show_and_diff_count_the_same_words_on_windows(
+    writer: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocks = sections()
+    writer.commit(joined(blocks), "base")
+    new = list(blocks)
+    new[5] = paragraph(505)
+    new[30] = "A short new paragraph.\n"
+    writer.write(joined(new))
+    spy = Placements()
+    monkeypatch.setattr(window, "place_gaps", spy.wrap(window.place_gaps))
+    status = writer.json("status", "--json")["drafts"][0]
+    assert spy.placed, "status did not count on windows"
+    worktree = writer.json("diff", "HEAD", "--format", "json")["stats"]
+    assert (status["inserted_words"], status["deleted_words"]) == (
+        worktree["inserted_words"],
+        worktree["deleted_words"],
+    )
+    commit = writer.commit(joined(new), "edit", "field")
+    assert check_commit_counts(writer, commit) == (
+        worktree["inserted_words"],
+        worktree["deleted_words"],
+    )
+
+
+def test_windowed_json_is_the_same_under_any_hash_seed(writer: Writer) -> None:
+    blocks = sections()
+    base = writer.commit(joined(blocks), "base")
+    new = list(blocks)
+    new.insert(30, new.pop(2))
+    new[12] = paragraph(1313)
+    edit = writer.commit(joined(new), "edit")
+    outs = set()
+    for seed in ("0", "1", "4242"):
+        done = subprocess.run(
+            [sys.executable, "-m", "draftctl", "--repo", str(writer.repo), "diff", base, edit,
+             "--format", "json"],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )  # fmt: skip
+        outs.add(done.stdout)
+    assert len(outs) == 1

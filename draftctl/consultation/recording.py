@@ -159,9 +159,10 @@ def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
         if old == new:
             continue
         from draftctl.engine.diff import diff_texts
+        from draftctl.engine.window import windowed_diff
 
         state = "new" if old is None else "deleted" if new is None else "modified"
-        doc = diff_texts(old or "", new or "")
+        doc = windowed_diff(old or "", new or "") or diff_texts(old or "", new or "")
         change = DraftChange(path, state=state)
         for item in doc.changes:
             for section in _sections_of(item):

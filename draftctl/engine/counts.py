@@ -5,6 +5,7 @@ from __future__ import annotations
 from draftctl.engine.diff import diff_texts
 from draftctl.engine.model import DocDiff
 from draftctl.engine.tokens import count_words
+from draftctl.engine.window import windowed_diff
 
 __all__ = ["count_words", "doc_counts", "text_counts"]
 
@@ -26,4 +27,4 @@ def text_counts(old: str, new: str) -> tuple[int, int]:
     """(inserted, deleted) words between two texts, as `diff` shows them."""
     if old == new:
         return 0, 0
-    return doc_counts(diff_texts(old, new))
+    return doc_counts(windowed_diff(old, new) or diff_texts(old, new))

@@ -21,7 +21,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from draftctl.engine.blocks import scanned
+from draftctl.engine.blocks import parse_blocks, scanned
+from draftctl.engine.diff import diff_blocks
 from draftctl.engine.model import BlockPair, DocDiff
 from draftctl.engine.tokendiff import Differ
 
@@ -300,6 +301,18 @@ def _headings(text: str, start: int, stop: int) -> str:
         assert blanks is not None  # the pattern matches the empty string
         parts.append(text[match.start() + 1 : blanks.end()])
     return "".join(parts)
+
+
+def windowed_diff(old: str, new: str) -> DocDiff | None:
+    """The engine's diff of the windows of `old` → `new`, whose changes and word counts are
+    those of the whole texts (its pairs and texts cover only the windows, not a document);
+    None when windows do not apply."""
+    found = windows(old, new)
+    if found is None:
+        return None
+    old_blocks = parse_blocks(found.old, found.scanner[0])
+    doc = diff_blocks(found.old, found.new, old_blocks, parse_blocks(found.new, found.scanner[1]))
+    return doc if place_gaps(doc, found) is not None else None
 
 
 # --- the engine's diff of the compressed texts, with the gaps put back -------------------------
