@@ -50,8 +50,7 @@ _LINE_END = r"(?=\r?\n|\r?\Z)"
 # a line that may read differently after a cut: an indented `#`, HTML, a setext underline
 _DOUBTFUL = rf"(?: {{1,3}}#|[ \t]{{0,3}}<|[ \t]{{0,3}}(?:=+|-+)[ \t]*{_LINE_END})"
 _DOUBT = re.compile(rf"\n{_DOUBTFUL}")
-# an ATX heading right under a line of text: a table row may take it in as a row
-_STUCK = re.compile(r"\S[ \t]*\r?\n#")
+
 _FIRST_DOUBT = re.compile(_DOUBTFUL)
 _ATX = re.compile(rf"\n#{{1,6}}(?:[ \t]|{_LINE_END})")
 _FENCE_HINT = ("```", "~~~")
@@ -104,7 +103,7 @@ class _Chunks:
         self.blocked = {k for first, last in spans for k in range(first + 1, last + 1)}
         self.doubts = sorted(
             {self.at(m.start() + 1) for m in _DOUBT.finditer(text)}
-            | {self.at(m.start()) for m in _STUCK.finditer(text)}
+            | {self.at(at) for at in _stuck(text)}
             | {first for first, _ in spans}
             | {last for _, last in spans}
             | ({0} if _FIRST_DOUBT.match(text) else set())
@@ -130,6 +129,18 @@ class _Chunks:
 
     def offset(self, k: int) -> int:
         return self.starts[k]
+
+
+def _stuck(text: str) -> list[int]:
+    """Offsets of the `#` lines right under a line of text (a table row may take such a line
+    in as a row, so it may be no heading)."""
+    out = []
+    found = text.find("\n#")
+    while found >= 0:
+        if text[text.rfind("\n", 0, found) + 1 : found].strip():
+            out.append(found)
+        found = text.find("\n#", found + 2)
+    return out
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

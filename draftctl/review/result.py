@@ -372,9 +372,14 @@ def build_result(
     """The plain result: shown blocks with credited pieces, changes, stats. `placed` (the
     engine's pairs with the gaps it never read, for a diff of windows) gives the blocks
     instead of the engine's pairs."""
-    every = [b for pair in attributed.diff.pairs if (b := _shown(pair, attributed)) is not None]
-    blocks: list[ShownBlock] | Outline = every if placed is None else _outline(placed, attributed)
-    shown = [b for b in blocks if isinstance(b, ShownBlock)]
+    blocks: list[ShownBlock] | Outline
+    if placed is None:
+        blocks = [b for p in attributed.diff.pairs if (b := _shown(p, attributed)) is not None]
+        shown = every = blocks
+    else:  # the gaps' own pairs (headings) count only for the title
+        blocks, hidden = _outline(placed, attributed)
+        shown = [b for b in blocks if isinstance(b, ShownBlock)]
+        every = shown + hidden
     changes = [
         AnnotatedChange(
             change.id,
@@ -403,12 +408,16 @@ def build_result(
     )
 
 
-def _outline(placed: list[BlockPair | Omitted], attributed: AttributedDiff) -> Outline:
-    """Shown blocks of the engine's pairs, and each gap as an unchanged stretch."""
+def _outline(
+    placed: list[BlockPair | Omitted], attributed: AttributedDiff
+) -> tuple[Outline, list[ShownBlock]]:
+    """Shown blocks of the engine's pairs with each gap as an unchanged stretch, and the shown
+    blocks of the pairs the gaps stand for (their headings, for the document's title)."""
     from draftctl.engine.blocks import heading_text
     from draftctl.engine.window import Omitted
 
     out = Outline()
+    hidden: list[ShownBlock] = []
     chain: list[tuple[int, str]] = []
     for item in placed:
         if isinstance(item, Omitted):
@@ -417,9 +426,9 @@ def _outline(placed: list[BlockPair | Omitted], attributed: AttributedDiff) -> O
             new = pair.new if pair.op != "moved-from" else None
             if new is not None and new.kind == "heading" and new.level:
                 chain = _pushed(chain, new.level, heading_text(new))
-        if not isinstance(item, Omitted) and (shown := _shown(item, attributed)) is not None:
-            out.append(shown)
-    return out
+            if (shown := _shown(pair, attributed)) is not None:
+                (hidden if pair is not item else out).append(shown)
+    return out, hidden
 
 
 def title_root(blocks: list[ShownBlock]) -> str | None:
