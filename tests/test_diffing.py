@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from draftctl.engine import tokendiff
+from draftctl.engine import recode, tokendiff
 from draftctl.engine.diff import (
     DocDiff,
     Segment,
@@ -15,6 +15,7 @@ from draftctl.engine.diff import (
     is_wordish,
     tokenize,
 )
+from draftctl.engine.recode import recoded
 from draftctl.engine.tokendiff import Coder, Differ, coded
 
 POLICY = """\
@@ -408,3 +409,56 @@ def test_replacement_reads_from_first_to_last_edit() -> None:
     assert [(c.kind, c.old_text, c.new_text) for c in doc.changes] == [
         ("replace", "protect", "defend adult")
     ]
+
+
+# --- coding a version from the one before -----------------------------------------------------
+
+BLOCK_PIECES = [*PIECES, "\n\n", "\n  \n", "\n\t\n\n", "Para one.\n\n", "Para two.\n\n", "x" * 30]
+
+
+def _same_coding(old: str, new: str) -> None:
+    coder = Coder()
+    before = coded(old, coder)
+    whole = coded(new, coder)
+    again = recoded(new, coder, before)
+    assert again.raws == whole.raws == tokendiff.split_chunks(new)
+    assert (again.tokens, again.key, again.seps()) == (whole.tokens, whole.key, whole.seps())
+
+
+@PROPS
+@given(edited_pair())
+def test_coding_from_the_version_before_cuts_like_the_whole_text(pair: tuple[str, str]) -> None:
+    _same_coding(*pair)
+    _same_coding(pair[1], pair[0])
+
+
+@PROPS
+@given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=40), st.data())
+def test_coding_from_the_version_before_with_long_chunks(
+    parts: list[str], data: st.DataObject
+) -> None:
+    new = list(parts)
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(new)))
+        if data.draw(st.booleans()) and new:
+            del new[min(pos, len(new) - 1)]
+        else:
+            new.insert(pos, data.draw(st.sampled_from(BLOCK_PIECES)))
+    old_text, new_text = "".join(parts), "".join(new)
+    _same_coding(old_text, new_text)
+    original = tokendiff._LONG_CHUNK
+    tokendiff._LONG_CHUNK = 12  # every chunk of a few words is cut at its lines
+    try:
+        _same_coding(old_text, new_text)
+    finally:
+        tokendiff._LONG_CHUNK = original
+
+
+def test_coding_from_the_version_before_reuses_the_repeated_chunks() -> None:
+    paras = [f"Paragraph {k} says something.\n\n" for k in range(50)]
+    old = "".join(paras)
+    new = "".join([*paras[:10], "A new one.\n\n", *paras[10:30], *paras[31:]])
+    parts = recode._reuse(coded(old, Coder()), new)
+    assert parts is not None
+    assert [p for p in parts if isinstance(p, tuple)] == [(0, 10), (10, 30), (31, 50)]
+    assert [p for p in parts if isinstance(p, list)] == [["A new one.\n\n"]]

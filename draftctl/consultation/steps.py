@@ -2,12 +2,14 @@
 
 git has already hashed every version of a draft, so a step names its text by blob id and reads
 it only when the replay must compute an edit the cache does not hold. Texts that will be needed
-are read up front with one pipelined `cat-file`; the rest are never read.
+are streamed by one pipelined `cat-file` on a background thread, so git inflates the next
+versions while the replay works on the current one; the rest are never read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from draftctl.consultation.cache import Cache, EditMemo
 from draftctl.consultation.workspace import Workspace, decode_draft
@@ -29,25 +31,73 @@ def blob_ids(ws: Workspace, specs: Sequence[str]) -> list[str | None]:
     return found
 
 
+class _Stream:
+    """Blobs read in order by a background thread; `take` waits for one of them."""
+
+    def __init__(self, contents: Iterator[bytes | None], blobs: list[str]) -> None:
+        self.pending = set(blobs)
+        self.ready: dict[str, bytes] = {}
+        self.error: BaseException | None = None
+        self.done = False
+        self.lock = threading.Condition()
+        worker = threading.Thread(target=self._run, args=(contents, blobs), daemon=True)
+        worker.start()
+
+    def _run(self, contents: Iterator[bytes | None], blobs: list[str]) -> None:
+        try:
+            for blob, data in zip(blobs, contents, strict=True):
+                with self.lock:
+                    self.ready[blob] = data or b""
+                    self.lock.notify_all()
+        except BaseException as error:  # handed to the reader, raised where the text is read
+            with self.lock:
+                self.error = error
+        finally:
+            with self.lock:
+                self.done = True
+                self.lock.notify_all()
+
+    def take(self, blob: str) -> bytes | None:
+        """The blob's bytes (waiting for the thread to reach it); None if not streamed."""
+        if blob not in self.pending:
+            return None
+        with self.lock:
+            while blob not in self.ready and not self.done:
+                self.lock.wait()
+            self.pending.discard(blob)
+            if blob in self.ready:
+                return self.ready.pop(blob)
+            if self.error is not None:
+                raise self.error
+            return None
+
+
 class Texts:
-    """A draft's texts by blob id: read in one batch when many are needed, else one by one."""
+    """A draft's texts by blob id: streamed in one batch when many are needed (decoded when
+    first asked for), else read one by one."""
 
     def __init__(self, ws: Workspace, path: str) -> None:
         self.ws = ws
         self.path = path
         self.known: dict[str, str] = {}
+        self.stream: _Stream | None = None
 
     def prefetch(self, blobs: Iterable[str | None]) -> None:
+        if self.stream is not None:  # an earlier batch is read out first (rare)
+            for blob in sorted(self.stream.pending):
+                self.text(blob)
         wanted = [b for b in dict.fromkeys(blobs) if b and b not in self.known]
         if len(wanted) > 1:
-            for blob, data in zip(wanted, self.ws.repo.stream_blobs(wanted), strict=True):
-                self.known[blob] = decode_draft(data or b"", self.path)
+            self.stream = _Stream(self.ws.repo.stream_blobs(wanted), wanted)
 
     def text(self, blob: str | None) -> str:
         if not blob:
             return ""
         if blob not in self.known:
-            self.known[blob] = decode_draft(self.ws.repo.read_object(blob) or b"", self.path)
+            data = self.stream.take(blob) if self.stream is not None else None
+            if data is None:
+                data = self.ws.repo.read_object(blob) or b""
+            self.known[blob] = decode_draft(data, self.path)
         return self.known[blob]
 
     def loader(self, blob: str | None) -> Callable[[], str]:

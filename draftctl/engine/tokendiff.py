@@ -96,10 +96,25 @@ class Coded:
     tokens: list[str]
     key: str
     _starts: list[int] | None = None
+    _offsets: list[int] | None = None
+    _seps: list[bool] | None = None
 
     @property
     def codes(self) -> str:
         return "".join(self.tokens)
+
+    def offsets(self) -> list[int]:
+        """Character offset of each chunk (and the text's length at the end)."""
+        if self._offsets is None:
+            self._offsets = list(accumulate(map(len, self.raws), initial=0))
+        return self._offsets
+
+    def seps(self) -> list[bool]:
+        """For each chunk, whether it ends with blank lines (a chunk boundary of the text; a
+        long chunk cut at every line has none inside it)."""
+        if self._seps is None:
+            self._seps = [separated(raw) for raw in self.raws]
+        return self._seps
 
     def starts(self) -> list[int]:
         """Token offset of each chunk (and the total at the end)."""
@@ -151,6 +166,11 @@ def coded(text: str, coder: Coder) -> Coded:
     raws = split_chunks(text)
     pairs = [coder.chunk(raw) for raw in raws]
     return Coded(text, raws, [t for t, _ in pairs], "".join(c for _, c in pairs))
+
+
+def separated(raw: str) -> bool:
+    """Whether a chunk ends with blank lines (not a line cut out of a long chunk)."""
+    return raw.endswith("\n") and raw[:-1].rstrip(" \t").endswith("\n")
 
 
 class Differ:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from draftctl.engine.edits import MARK_BEFORE, MARK_NEXT, Edit, compute_edit
 from draftctl.engine.moves import Move
+from draftctl.engine.recode import recoded
 from draftctl.engine.tokendiff import Coded, Coder, Differ, Op, coded
 
 Dead = tuple[int, int]  # (FROM token number, ordinal of the deleting commit)
@@ -170,8 +171,9 @@ class Replayer:
         found = self.remembered(old_blob, step.blob)
         if found is not None and found.old_count == len(state.alive):
             return found, None
-        new = coded(step.text, self.coder)
-        found = compute_edit(self.coded_of(state), new, self.differ)
+        before = self.coded_of(state)
+        new = recoded(step.text, self.coder, before)  # only the changed chunks are cut again
+        found = compute_edit(before, new, self.differ)
         if self.memo is not None and old_blob is not None and step.blob is not None:
             self.memo[(old_blob, step.blob)] = found
         return found, new
