@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from draftctl.engine.blocks import Block
 from draftctl.engine.model import BlockPair, Change, Segment
+from draftctl.engine.side import Side
 from draftctl.engine.tokens import count_words
 
 SPLIT_GAP_WORDS = 3  # equal words that separate two changes inside one block
@@ -16,10 +17,30 @@ SPLIT_GAP_WORDS = 3  # equal words that separate two changes inside one block
 @dataclass
 class MoveLinks:
     """The FROM offset of the token behind each moved segment, by the segment's old offset
-    (moved-from) and by its new offset (moved-to): the two places of one move are one change."""
+    (moved-from) and by its new offset (moved-to): the two places of one move are one change.
+    `joined`: segments that stand for a run of tokens emitted whole (by id: their side and
+    first and last token), which count as the tokens and spaces they hold."""
 
     by_old: dict[int, int] = field(default_factory=dict)
     by_new: dict[int, int] = field(default_factory=dict)
+    joined: dict[int, tuple[Side, int, int]] = field(default_factory=dict)
+
+    def pieces(self, seg: Segment) -> int:
+        """How many segments `seg` stands for: its tokens and the spaces between them."""
+        found = self.joined.get(id(seg))
+        if found is None:
+            return 1
+        side, first, last = found
+        spaced = sum(1 for k in range(first + 1, last + 1) if side.start(k) > side.end(k - 1))
+        return last - first + 1 + spaced
+
+    def words(self, segs: list[Segment]) -> int:
+        """The words of `segs` counted token by token."""
+        total = 0
+        for seg in segs:
+            found = self.joined.get(id(seg))
+            total += found[2] - found[1] + 1 if found else len((seg.old + seg.new).split())
+        return total
 
 
 # --- cutting the stream into block pairs -------------------------------------------------------
@@ -61,7 +82,7 @@ def _split_new(seg: Segment, blocks: _Blocks) -> list[Segment]:
 Slot = tuple[str, int]  # ("to", TO block index) or ("from", FROM block index)
 
 
-def _slots(segments: list[Segment], old: _Blocks, new: _Blocks) -> list[Slot]:
+def _slots(segments: list[Segment], old: _Blocks, new: _Blocks, links: MoveLinks) -> list[Slot]:
     """The display block of every segment: its TO block, or for deleted text the block around
     it (a deletion inside or at the edge of a kept block) or its own deleted FROM block."""
     slots: list[Slot | None] = [("to", new.at(s.new_start)) if s.new else None for s in segments]
@@ -73,17 +94,22 @@ def _slots(segments: list[Segment], old: _Blocks, new: _Blocks) -> list[Slot]:
         end = k
         while end < len(segments) and slots[end] is None:
             end += 1
-        _fill(segments, slots, k, end, old)
+        _fill(segments, slots, k, end, (old, links))
         k = end
     return [s if s is not None else ("to", 0) for s in slots]
 
 
 def _fill(
-    segments: list[Segment], slots: list[Slot | None], k: int, end: int, old: _Blocks
+    segments: list[Segment],
+    slots: list[Slot | None],
+    k: int,
+    end: int,
+    where: tuple[_Blocks, MoveLinks],
 ) -> None:
     """Slots for the deleted-only segments [k, end): with the kept block before or after when
     they come from the same FROM block, else as their own deleted block."""
-    near = [_near_old(segments, slots, k - 1, -1, old), _near_old(segments, slots, end, 1, old)]
+    old = where[0]
+    near = [_near_old(segments, slots, k - 1, -1, where), _near_old(segments, slots, end, 1, where)]
     own: list[Slot | None] = []
     for m in range(k, end):
         seg = segments[m]
@@ -102,16 +128,25 @@ def _fill(
     slots[k:end] = [s if s is not None else fallback for s in own]
 
 
+_NEAR = 40  # segments (a run of tokens emitted whole: each token and space) looked through
+
+
 def _near_old(
-    segments: list[Segment], slots: list[Slot | None], k: int, step: int, old: _Blocks
+    segments: list[Segment],
+    slots: list[Slot | None],
+    k: int,
+    step: int,
+    where: tuple[_Blocks, MoveLinks],
 ) -> tuple[int, Slot | None]:
     """FROM block and slot of the nearest kept segment with solid old text from k on."""
-    for m in range(k, k + 40 * step, step):
-        if not 0 <= m < len(segments):
-            break
+    old, links = where
+    m, passed = k, 0
+    while passed < _NEAR and 0 <= m < len(segments):
         seg = segments[m]
         if slots[m] is not None and seg.old.strip():
             return old.at(seg.old_start + len(seg.old) - len(seg.old.lstrip())), slots[m]
+        passed += links.pieces(seg) if links.joined else 1
+        m += step
     return -2, None
 
 
@@ -139,10 +174,6 @@ def _solid(segs: list[Segment], op: str) -> list[Segment]:
     return [s for s in segs if s.op == op and (s.old.strip() or s.new.strip())]
 
 
-def _words(segs: list[Segment]) -> list[str]:
-    return [w for s in segs for w in (s.old + s.new).split()]
-
-
 def _plain(pair: BlockPair) -> None:
     """A block only partly moved: its moved text reads as deleted or inserted by the mover."""
     ops = {"move-from": "delete", "move-to": "insert"}
@@ -161,7 +192,7 @@ def _classify(pair: BlockPair, old: _Blocks, links: MoveLinks) -> None:
         return
     if pair.new is None:
         moved, deleted = _solid(segs, "move-from"), _solid(segs, "delete")
-        if moved and len(_words(moved)) > len(_words(deleted)):
+        if moved and links.words(moved) > links.words(deleted):
             pair.op = "moved-from"  # words deleted inside stay deletions of their commits
             return
         _plain(pair)
@@ -179,8 +210,10 @@ def _classify(pair: BlockPair, old: _Blocks, links: MoveLinks) -> None:
     source = kept or _solid(segs, "delete")
     if source and old.blocks:
         counts: dict[int, int] = {}
-        for s in source:
-            counts[old.at(s.old_start)] = counts.get(old.at(s.old_start), 0) + 1
+        for s in source:  # a run of tokens emitted whole counts as its tokens
+            found = links.joined.get(id(s))
+            weight = found[2] - found[1] + 1 if found else 1
+            counts[old.at(s.old_start)] = counts.get(old.at(s.old_start), 0) + weight
         pair.old = old.blocks[max(counts, key=lambda b: (counts[b], -b))]
     if not changed:
         pair.op = "equal"
@@ -353,7 +386,7 @@ def lay_out(
     """Block pairs in reading order and the numbered changes of a segment stream."""
     old, new = _Blocks(blocks[0]), _Blocks(blocks[1])
     segments = [part for seg in segments for part in _split_new(seg, new)]
-    pairs = _pairs(segments, _slots(segments, old, new), (old, new), links)
+    pairs = _pairs(segments, _slots(segments, old, new, links), (old, new), links)
     numbering = _Numbering(links)
     for pair in pairs:
         numbering.visit(pair)

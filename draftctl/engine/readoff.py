@@ -187,14 +187,14 @@ def read_off(
     old = _side(from_text, from_coded)
     new = _side(to_text, weave.state.coded)
     rows = slide(cancel_reverts(weave.runs(), old, new), old, new)
-    builder = Segments(old, new, weave.commits)
-    segments = builder.build(rows)
-    links = builder.links
     blocks = (
         _some(parse_blocks(from_text) if old_blocks is None else old_blocks, from_text),
         _some(parse_blocks(to_text) if new_blocks is None else new_blocks, to_text),
     )
-    pairs, changes = lay_out(segments, blocks, links)
+    cuts = ([b.start for b in blocks[0]], [b.start for b in blocks[1]])
+    builder = Segments(old, new, weave.commits, cuts)
+    segments = builder.build(rows)
+    pairs, changes = lay_out(segments, blocks, builder.links)
     return DocDiff(from_text, to_text, pairs, changes, weave.approximate)
 
 

@@ -3,6 +3,9 @@ that each side rebuilds exactly and whitespace between unchanged tokens is never
 
 from __future__ import annotations
 
+import sys
+from bisect import bisect_right
+
 from draftctl.engine.layout import MoveLinks
 from draftctl.engine.model import Segment
 from draftctl.engine.side import Side, common_length
@@ -19,10 +22,19 @@ def is_equal(row: Row) -> bool:
 
 class Segments:
     """Builds the segments of a row stream; unchanged stretches whose text (whitespace
-    included) is the same on both sides go out whole, the rest token by token."""
+    included) is the same on both sides go out whole, and so do the tokens one commit deleted
+    (or inserted) one after another inside one block (`cuts`: the block starts of each side);
+    the rest goes token by token."""
 
-    def __init__(self, old: Side, new: Side, commits: list[str]) -> None:
+    def __init__(
+        self,
+        old: Side,
+        new: Side,
+        commits: list[str],
+        cuts: tuple[list[int], list[int]] = ([], []),
+    ) -> None:
         self.old, self.new, self.commits = old, new, commits
+        self.cuts = cuts
         self.links = MoveLinks()
         self.same: list[str] = []
         self.same_at = (0, 0)
@@ -135,24 +147,55 @@ class Segments:
         """Emit deleted and inserted tokens with the whitespace before each (not before the
         first of each kind when `skip_first`: that whitespace was emitted as equal)."""
         seen_del = seen_ins = False
-        for f, t, who, moved in rows:
+        k = 0
+        while k < len(rows):
+            f, t, who, moved = rows[k]
             commit = self.commits[who]
-            if t < 0:
+            deleted = t < 0
+            side, at = (self.old, f) if deleted else (self.new, t)
+            if deleted:
                 op = "move-from" if moved else "delete"
-                if not (skip_first and not seen_del):
-                    self.emit(op, self.old.space(f), "", commit)
-                if moved:
-                    self.links.by_old[self.at_old] = self.old.start(moved - 1)
-                self.emit(op, self.old.token(f), "", commit)
+                first = skip_first and not seen_del
                 seen_del = True
             else:
                 op = "move-to" if moved else "insert"
-                if not (skip_first and not seen_ins):
-                    self.emit(op, "", self.new.space(t), commit)
-                if moved:
-                    self.links.by_new[self.at_new] = self.old.start(moved - 1)
-                self.emit(op, "", self.new.token(t), commit)
+                first = skip_first and not seen_ins
                 seen_ins = True
+            if not first:
+                space = side.space(at)
+                self.emit(op, space, "", commit) if deleted else self.emit(op, "", space, commit)
+            if moved:
+                links = self.links.by_old if deleted else self.links.by_new
+                links[self.at_old if deleted else self.at_new] = self.old.start(moved - 1)
+                last = k
+            else:
+                last = self._same_run(rows, k, side, 1 if deleted else 0)
+            text = side.text[side.start(at) : side.end(at + last - k)]
+            self.emit(op, text, "", commit) if deleted else self.emit(op, "", text, commit)
+            if last > k:
+                self.links.joined[id(self.out[-1])] = (side, at, at + last - k)
+            k = last + 1
+
+    def _same_run(self, rows: list[Row], k: int, side: Side, col: int) -> int:
+        """The last row from k on that goes on k's run: the next token of the same side, by
+        the same commit, not moved, and no block start inside."""
+        who = rows[k][2]
+        at = rows[k][1 - col]
+        cuts = self.cuts[1 - col]
+        here = self.at_old if col else self.at_new  # where the run starts in the stream (a
+        shift = here - side.start(at)  # moved text puts the old side's stream out of step)
+        c = bisect_right(cuts, here)
+        limit = cuts[c] if c < len(cuts) else sys.maxsize
+        last = k
+        while last + 1 < len(rows):
+            row = rows[last + 1]
+            nxt = at + last + 1 - k
+            if row[1 - col] != nxt or row[col] >= 0 or row[2] != who or row[3]:
+                break
+            if side.end(nxt) + shift > limit:
+                break
+            last += 1
+        return last
 
     def _ends(self, dels: list[Row], ins: list[Row], v_end: str, w_end: str) -> None:
         if dels:
