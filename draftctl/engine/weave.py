@@ -55,6 +55,7 @@ class State:
     moved: dict[int, tuple[int, int]] = field(default_factory=dict)  # FROM token → (mover,
     # ordinal of the commit that later deleted it at its new place, or -1)
     step: Step | None = None  # the text's step, for its blob and (lazily) its text
+    owned: bool = False  # `alive` was made by the replay: the next edit may change it in place
 
     def dead(self) -> dict[int, int]:
         """FROM token number → ordinal of the commit that deleted it."""
@@ -278,7 +279,9 @@ def _equal_map(ops: list[Op], size: int) -> list[int]:
 
 
 class _Apply:
-    """Applies one edit to a state (the old state is left untouched)."""
+    """Applies one edit to a state (the old state is left untouched, except that the token
+    list of a state the replay made itself is edited in place: copying every token for every
+    commit was most of a replay that reads its edits from the cache)."""
 
     def __init__(
         self,
@@ -297,7 +300,8 @@ class _Apply:
         self.origin: dict[int, int] = {}
         self.carried: dict[int, int] = {}  # new token → the value it carries from its old place
         self.moved_out: set[int] = set()  # old tokens that moved
-        self.alive: list[int] = []
+        self.last = -1  # the entry before the current place, once there is one
+        self.started = False
         self.pending: list[Dead] = []
         self.touch_next = -1
 
@@ -305,17 +309,24 @@ class _Apply:
         old = self.old.alive
         marks = iter(edit.marks)
         i = j = 0
+        spliced: list[tuple[int, int, list[int]]] = []  # (old place, entries removed, added)
         for op, n in edit.ops:
             if op == 0:
-                self._keep(old[i : i + n])
+                if n:
+                    self._attach(old[i])
+                    self.last, self.started = old[i + n - 1], True
             elif op < 0:
                 self._delete(old, i, n, next(marks))
+                spliced.append((i, n, []))
             else:
-                self._insert(j, n)
+                spliced.append((i, 0, self._insert(j, n)))
             i += n if op <= 0 else 0
             j += n if op >= 0 else 0
+        alive = old if self.old.owned else list(old)
+        for at, removed, added in reversed(spliced):
+            alive[at : at + removed] = added
         tail = (*self.pending, *self.old.tail)
-        return State(None, self.alive, self.before, tail, self.touched, self.moved, step)
+        return State(None, alive, self.before, tail, self.touched, self.moved, step, owned=True)
 
     def carry(self, moves: list[Move], origin: dict[int, int]) -> None:
         """Prepare the moves: kept tokens go to their new place with their provenance (a FROM
@@ -355,11 +366,6 @@ class _Apply:
             self.before[v] = (*self.pending, *self.before.get(v, ()))
             self.pending = []
 
-    def _keep(self, run: list[int]) -> None:
-        if run:
-            self._attach(run[0])
-            self.alive.extend(run)
-
     def _delete(self, old: list[int], i: int, n: int, mark: int) -> None:
         self._mark_deletion(i, mark)
         pop = self.before.pop
@@ -378,12 +384,12 @@ class _Apply:
     def _mark_deletion(self, i: int, mark: int) -> None:
         """Note the deletion on the kept tokens of its line (the edit's marks say which)."""
         ordinal = self.deleter(i)
-        if mark & MARK_BEFORE and self.alive:
-            self._touch(self.alive[-1], ordinal)
+        if mark & MARK_BEFORE and self.started:
+            self._touch(self.last, ordinal)
         if mark & MARK_NEXT:
             self.touch_next = max(self.touch_next, ordinal)
 
-    def _insert(self, j: int, n: int) -> None:
+    def _insert(self, j: int, n: int) -> list[int]:
         inserted = self.inserted
         if self.carried and any(k in self.carried for k in range(j, j + n)):
             ids = [self.carried.get(k) or self._fresh(k) for k in range(j, j + n)]
@@ -395,7 +401,8 @@ class _Apply:
                 inserted.extend(self.inserter(k) for k in range(j, j + n))
             ids = list(range(first, first - n, -1))
         self._attach(ids[0])
-        self.alive.extend(ids)
+        self.last, self.started = ids[-1], True
+        return ids
 
     def _fresh(self, k: int) -> int:
         self.inserted.append(self.inserter(k))
