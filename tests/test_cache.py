@@ -100,7 +100,7 @@ def test_a_repeat_run_prints_the_same_bytes_and_computes_nothing(
 ) -> None:
     cold = outputs(long_history)
     assert computed[0] > 0
-    assert {kind for kind, _ in entries(long_history)} == {"edit", "counts"}
+    assert {kind for kind, _ in entries(long_history)} == {"edit", "counts", "chunks"}
     cli = Cli(long_history)
     before_merge = ("diff", "start", "HEAD~2", "--format", "json")  # a merge replays texts
     first = cli(*before_merge).out
@@ -108,6 +108,25 @@ def test_a_repeat_run_prints_the_same_bytes_and_computes_nothing(
     assert cli(*before_merge).out == first
     assert computed == [0, 0]  # every edit read back, no intermediate version tokenised
     assert outputs(long_history) == cold
+
+
+def test_a_repeat_diff_reads_its_two_sides_chunk_counts(
+    long_history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(long_history)
+    args = ("diff", "start", "HEAD~2", "--format", "json")
+    first = cli(*args).out
+    from draftctl.engine import side
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the read-off tokenised a whole side again")
+
+    monkeypatch.setattr(side, "coded", refuse)
+    assert cli(*args).out == first
+    with sqlite3.connect(cache_path(long_history)) as conn:
+        conn.execute("UPDATE entries SET value = x'00' WHERE kind = 'chunks'")
+    monkeypatch.undo()
+    assert cli(*args).out == first  # damaged counts: the sides are coded afresh
 
 
 def test_log_counts_come_from_the_cache(

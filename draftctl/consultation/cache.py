@@ -33,7 +33,7 @@ _SCHEMA = (
     "key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (space, kind, key)) WITHOUT ROWID"
 )
 _BATCH = 400  # keys per SELECT … IN (…)
-EDIT, COUNTS = "edit", "counts"
+EDIT, COUNTS, CHUNKS = "edit", "counts", "chunks"
 
 
 def cache_file(repo: GitRepo) -> Path:
@@ -189,11 +189,27 @@ def pair_key(old: str | None, new: str | None) -> str:
     return f"{old or ''}:{new or ''}"
 
 
-class EditMemo(MutableMapping[tuple[str, str], "Edit"]):
-    """The engine's memo of token edits, (old blob, new blob) → `Edit`, kept in the cache."""
+class ChunkCounts:
+    """The token count of each chunk of a text, by its blob id, kept in the cache (so a
+    repeated read-off need not tokenise a whole version the replay never coded)."""
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
+
+    def get(self, blob: str) -> list[int] | None:
+        return unpack_ints(self.cache.get(CHUNKS, blob))
+
+    def __setitem__(self, blob: str, counts: list[int]) -> None:
+        self.cache.put(CHUNKS, blob, pack_ints(counts))
+
+
+class EditMemo(MutableMapping[tuple[str, str], "Edit"]):
+    """The engine's memo of token edits, (old blob, new blob) → `Edit`, kept in the cache;
+    `chunk_counts` keeps the chunk token counts of the texts a read-off compares."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.chunk_counts = ChunkCounts(cache)
 
     def prefetch(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.cache.fetch(EDIT, (pair_key(a, b) for a, b in pairs))
@@ -223,13 +239,18 @@ class EditMemo(MutableMapping[tuple[str, str], "Edit"]):
 
 
 def pack_counts(inserted: int, deleted: int) -> bytes:
-    data = _ints([inserted, deleted])
+    return pack_ints([inserted, deleted])
+
+
+def pack_ints(values: list[int]) -> bytes:
+    """Integers as checked bytes (`unpack_ints` reads them back)."""
+    data = _ints(values)
     return zlib.crc32(data).to_bytes(4, "little") + data
 
 
-def unpack_counts(data: bytes | None) -> tuple[int, int] | None:
-    """(inserted, deleted) words, or None when the value is missing or damaged."""
-    if data is None or len(data) != 20:
+def unpack_ints(data: bytes | None) -> list[int] | None:
+    """The integers `pack_ints` wrote, or None when the value is missing or damaged."""
+    if data is None or len(data) < 4 or (len(data) - 4) % 8:
         return None
     if zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
         return None
@@ -237,6 +258,14 @@ def unpack_counts(data: bytes | None) -> tuple[int, int] | None:
     values.frombytes(data[4:])
     if sys.byteorder == "big":  # pragma: no cover - depends on the machine
         values.byteswap()
+    return values.tolist()
+
+
+def unpack_counts(data: bytes | None) -> tuple[int, int] | None:
+    """(inserted, deleted) words, or None when the value is missing or damaged."""
+    values = unpack_ints(data) if data is not None and len(data) == 20 else None
+    if values is None:
+        return None
     inserted, deleted = values
     return (inserted, deleted) if inserted >= 0 and deleted >= 0 else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from draftctl.consultation.cache import Cache, EditMemo
+from draftctl.consultation.cache import CHUNKS, Cache, EditMemo
 from draftctl.consultation.workspace import Workspace, decode_draft
 from draftctl.engine.weave import Step
 
@@ -114,6 +114,8 @@ def prepare(memo: EditMemo, texts: Texts, from_blob: str | None, steps: Sequence
     (and the last one, which the read-off always needs)."""
     pairs = list(_pairs(from_blob, steps))
     memo.prefetch((a, b) for a, b in pairs if a and b)
+    ends = [b for b in (from_blob, steps[-1].blob if steps else None) if b]
+    memo.cache.fetch(CHUNKS, ends)  # the read-off's two sides
     needed: list[str | None] = [steps[-1].blob] if steps else []
     for old, new in pairs:
         if not old or not new or memo.get((old, new)) is None:

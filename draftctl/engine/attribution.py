@@ -9,6 +9,8 @@ from draftctl.engine.blocks import parse_blocks
 from draftctl.engine.diff import no_gc
 from draftctl.engine.model import DocDiff, Segment
 from draftctl.engine.readoff import read_off
+from draftctl.engine.side import Side, side_of
+from draftctl.engine.tokendiff import Coded
 from draftctl.engine.weave import Memo, Step, replay
 
 __all__ = ["AttributedDiff", "Step", "attribute"]
@@ -44,9 +46,14 @@ def attribute(
     with no_gc():
         weave, start = replay(from_text, steps, memo=memo, from_blob=from_blob, progress=progress)
     to_text = steps[-1].text if steps else from_text
+    to_blob = steps[-1].blob if steps else from_blob
     with no_gc():
         blocks = parse_blocks(from_text, scanner[0]), parse_blocks(to_text, scanner[1])
-        diff = read_off(from_text, to_text, weave, *blocks, from_coded=start.coded)
+        sides = (
+            _side(memo, from_blob, from_text, start.coded),
+            _side(memo, to_blob, to_text, weave.state.coded),
+        )
+        diff = read_off(from_text, to_text, weave, *blocks, from_coded=start.coded, sides=sides)
     rank = {c: k for k, c in enumerate(weave.commits)}
     credits: dict[int, list[str]] = {}
     runs: dict[int, list[tuple[Segment, str | None]]] = {}
@@ -56,3 +63,14 @@ def attribute(
         runs[change.id] = [(s, s.commit) for s in change.segments]
     order = list(dict.fromkeys(weave.commits))
     return AttributedDiff(diff, credits, runs, order, weave.approximate)
+
+
+def _side(memo: Memo | None, blob: str | None, text: str, cut: Coded | None) -> Side:
+    """One side of the read-off; a memo that keeps chunk counts by blob id (the cache) spares
+    tokenising the whole text when the replay did not code it."""
+    keeps = getattr(memo, "chunk_counts", None) if blob is not None else None
+    counts = keeps.get(blob) if keeps is not None else None
+    side = side_of(text, cut, counts)
+    if keeps is not None and counts is None:
+        keeps[blob] = side.counts()
+    return side

@@ -15,8 +15,8 @@ from draftctl.engine.blocks import Block, parse_blocks
 from draftctl.engine.layout import lay_out
 from draftctl.engine.model import DocDiff
 from draftctl.engine.segments import Row, Segments, is_equal
-from draftctl.engine.side import Side
-from draftctl.engine.tokendiff import Coded, Coder, Op, coded, normalized, token_diff
+from draftctl.engine.side import Side, side_of
+from draftctl.engine.tokendiff import Coded, Op, normalized, token_diff
 from draftctl.engine.tokens import is_word
 from draftctl.engine.weave import Weave
 
@@ -182,10 +182,15 @@ def read_off(
     old_blocks: list[Block] | None = None,
     new_blocks: list[Block] | None = None,
     from_coded: Coded | None = None,
+    sides: tuple[Side, Side] | None = None,
 ) -> DocDiff:
-    """The FROM→TO diff as the weave records it (`from_coded`: FROM as the replay cut it)."""
-    old = _side(from_text, from_coded)
-    new = _side(to_text, weave.state.coded)
+    """The FROM→TO diff as the weave records it (`from_coded`: FROM as the replay cut it;
+    `sides`: both texts' sides, when the caller has them)."""
+    if sides is not None:
+        old, new = sides
+    else:
+        old = side_of(from_text, from_coded, None)
+        new = side_of(to_text, weave.state.coded, None)
     rows = slide(cancel_reverts(weave.runs(), old, new), old, new)
     blocks = (
         _some(parse_blocks(from_text) if old_blocks is None else old_blocks, from_text),
@@ -196,13 +201,6 @@ def read_off(
     segments = builder.build(rows)
     pairs, changes = lay_out(segments, blocks, builder.links)
     return DocDiff(from_text, to_text, pairs, changes, weave.approximate)
-
-
-def _side(text: str, cut: Coded | None) -> Side:
-    """A side of the comparison, reusing the replay's chunks when they are of this text."""
-    if cut is None or not (cut.text is text or cut.text == text):
-        cut = coded(text, Coder())
-    return Side(cut)
 
 
 def _some(blocks: list[Block], text: str) -> list[Block]:

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from operator import add, sub
 
-from draftctl.engine.tokendiff import Coded, chunk_spans
+from draftctl.engine.tokendiff import Coded, Coder, chunk_spans, coded, split_chunks
 
 _Chunk = tuple[int, int, list[str], list[int], list[int]]  # first, end, tokens, starts, ends
 
@@ -16,13 +16,28 @@ class Side:
     tokens, so reading a few edits off a large text costs little."""
 
     def __init__(self, coded: Coded) -> None:
-        self.text = coded.text
-        self.raws = coded.raws
-        self.first = coded.starts()  # token number of each chunk's first token; then the count
+        self._set(coded.text, coded.raws, coded.starts())
+
+    @classmethod
+    def of_counts(cls, text: str, raws: list[str], counts: list[int]) -> Side:
+        """A side from its chunks and their token counts (kept from an earlier run), without
+        tokenising the text."""
+        side = cls.__new__(cls)
+        side._set(text, raws, list(accumulate(counts, initial=0)))
+        return side
+
+    def _set(self, text: str, raws: list[str], first: list[int]) -> None:
+        self.text = text
+        self.raws = raws
+        self.first = first  # token number of each chunk's first token; then the count
         self.count = self.first[-1]
-        self.offset = list(accumulate(map(len, coded.raws), initial=0))
+        self.offset = list(accumulate(map(len, raws), initial=0))
         self._chunks: dict[int, _Chunk] = {}
         self._last: _Chunk = (0, 0, [], [], [])
+
+    def counts(self) -> list[int]:
+        """The token count of each chunk."""
+        return list(map(sub, self.first[1:], self.first[:-1]))
 
     def _chunk(self, k: int) -> _Chunk:
         """The chunk holding token k: its token numbers [first, end), tokens and offsets."""
@@ -79,6 +94,18 @@ class Side:
         chunk = self._chunk(self.first[c])
         local = bisect_right(chunk[4], offset)
         return chunk[0] + local
+
+
+def side_of(text: str, cut: Coded | None, counts: list[int] | None) -> Side:
+    """A side of `text`: from `cut` when it codes this text, else from per-chunk token
+    `counts` when they fit its chunks, else coded afresh."""
+    if cut is not None and (cut.text is text or cut.text == text):
+        return Side(cut)
+    if counts is not None:
+        raws = split_chunks(text)
+        if len(raws) == len(counts) and all(n >= 0 for n in counts):
+            return Side.of_counts(text, raws, counts)
+    return Side(coded(text, Coder()))
 
 
 def common_length(a: str, i: int, b: str, j: int, limit: int) -> int:
