@@ -110,3 +110,21 @@ def test_runs_are_cut_where_the_layout_sees_blocks_when_moves_shift_the_old_side
         "first\nx👍🏽\n\nFirst moved paragraph has these words.\n\né \n",
     ]
     _same_as_token_by_token((texts[0], [Step(f"c{k}", t) for k, t in enumerate(texts[1:], 1)]))
+
+
+MANY = " ".join(f"many{k}" for k in range(30))
+LISTED = "- a listed item to move\n- and another one\n\n"
+TAIL = "First moved paragraph has these words.\n\nx1. first\ndon't , x, ## Sub\nalpha beta gamma "
+
+
+def test_a_stream_out_of_step_does_not_break_the_slide() -> None:
+    """Repeated lists moved about used to make the line-start slide read past the end of a
+    side (IndexError): it only slides across the tokens just before a run on that side."""
+    texts = [
+        f"\n\nalpha beta gamma {MANY} > quoted |---|---|\n- item one\n\n\n\n\n{TAIL}",
+        f"\n\nalpha beta gamma {MANY} > quoted |---|---|\n- item one\n\n\n{TAIL}\n\n"
+        f"{LISTED}\n\n{LISTED}> quoted , \n\n|---|---|\n",
+        f"\n\n\n\n{LISTED}> quoted {MANY} > quoted |---|---|\n- item one\n\n\n{TAIL}",
+    ]
+    result = attribute(texts[0], [Step(f"c{k}", t) for k, t in enumerate(texts[1:], 1)])
+    assert "".join(s.new for p in result.diff.pairs for s in p.segments) == texts[-1]

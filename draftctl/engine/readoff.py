@@ -112,6 +112,8 @@ def _slide_run(rows: list[Row], k: int, end: int, old: Side, new: Side) -> int:
     for mine, other in _equal_to_the_left(rows, k, col):
         if best_score >= _BEST_SCORE or side.token(mine) != text[-1 - len(passed) % n]:
             break
+        if mine != run[0][col] - len(passed) - 1:  # not this side's next token to the left
+            break  # (moved repeats can put the stream out of step with a side)
         passed.append((mine, other))
         score = _line_score(side, mine, mine + n - 1)
         if score > best_score:
