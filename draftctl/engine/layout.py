@@ -18,27 +18,46 @@ SPLIT_GAP_WORDS = 3  # equal words that separate two changes inside one block
 class MoveLinks:
     """The FROM offset of the token behind each moved segment, by the segment's old offset
     (moved-from) and by its new offset (moved-to): the two places of one move are one change.
-    `joined`: segments that stand for a run of tokens emitted whole (by id: their side and
-    first and last token), which count as the tokens and spaces they hold."""
+    `runs`: segments that stand for a run of tokens emitted whole, by ("old", old offset) for
+    deleted text and ("new", new offset) for inserted text (a relabelled copy keeps both):
+    their side and first and last token, so they count as the tokens and spaces they hold."""
 
     by_old: dict[int, int] = field(default_factory=dict)
     by_new: dict[int, int] = field(default_factory=dict)
-    joined: dict[int, tuple[Side, int, int]] = field(default_factory=dict)
+    runs: dict[tuple[str, int], tuple[Side, int, int]] = field(default_factory=dict)
+
+    def run(self, seg: Segment) -> tuple[Side, int, int] | None:
+        """The run of tokens `seg` stands for (None: one token or none)."""
+        if not self.runs:
+            return None
+        return self.runs.get(("old", seg.old_start) if seg.old else ("new", seg.new_start))
 
     def pieces(self, seg: Segment) -> int:
         """How many segments `seg` stands for: its tokens and the spaces between them."""
-        found = self.joined.get(id(seg))
+        found = self.run(seg)
         if found is None:
             return 1
         side, first, last = found
         spaced = sum(1 for k in range(first + 1, last + 1) if side.start(k) > side.end(k - 1))
         return last - first + 1 + spaced
 
+    def origins(self, seg: Segment, deleted: bool) -> list[int]:
+        """The FROM offsets the moved tokens of `seg` came from, in order."""
+        by, start = (self.by_old, seg.old_start) if deleted else (self.by_new, seg.new_start)
+        found = self.run(seg)
+        if found is None:
+            origin = by.get(start)
+            return [] if origin is None else [origin]
+        side, first, last = found
+        base = start - side.start(first)
+        places = [by.get(base + side.start(k)) for k in range(first, last + 1)]
+        return [o for o in places if o is not None]
+
     def words(self, segs: list[Segment]) -> int:
         """The words of `segs` counted token by token."""
         total = 0
         for seg in segs:
-            found = self.joined.get(id(seg))
+            found = self.run(seg)
             total += found[2] - found[1] + 1 if found else len((seg.old + seg.new).split())
         return total
 
@@ -119,13 +138,25 @@ def _fill(
         fb = old.at(seg.old_start)
         slot = next((s for b, s in near if b == fb and s is not None), None)
         own.append(slot or ("from", fb))
-    for m in range(len(own)):  # whitespace goes with the next solid deletion, else the last
-        if own[m] is None:
-            after = next((s for s in own[m:] if s is not None), None)
-            before = next((s for s in reversed(own[:m]) if s is not None), None)
-            own[m] = after or before or slots[k - 1] if k > 0 else after or before
+    _spaces_follow(own, slots[k - 1] if k > 0 else None)
     fallback = slots[k - 1] if k > 0 else slots[end] if end < len(slots) else ("to", 0)
     slots[k:end] = [s if s is not None else fallback for s in own]
+
+
+def _spaces_follow(own: list[Slot | None], last: Slot | None) -> None:
+    """Whitespace (None) goes with the next solid deletion, else the one before (else `last`),
+    in one pass each way."""
+    after: list[Slot | None] = [None] * len(own)
+    found: Slot | None = None
+    for m in range(len(own) - 1, -1, -1):
+        found = own[m] if own[m] is not None else found
+        after[m] = found
+    before: Slot | None = None
+    for m, slot in enumerate(own):
+        if slot is None:
+            own[m] = after[m] or before or last
+        if own[m] is not None:
+            before = own[m]
 
 
 _NEAR = 40  # segments (a run of tokens emitted whole: each token and space) looked through
@@ -145,7 +176,7 @@ def _near_old(
         seg = segments[m]
         if slots[m] is not None and seg.old.strip():
             return old.at(seg.old_start + len(seg.old) - len(seg.old.lstrip())), slots[m]
-        passed += links.pieces(seg) if links.joined else 1
+        passed += links.pieces(seg)
         m += step
     return -2, None
 
@@ -211,7 +242,7 @@ def _classify(pair: BlockPair, old: _Blocks, links: MoveLinks) -> None:
     if source and old.blocks:
         counts: dict[int, int] = {}
         for s in source:  # a run of tokens emitted whole counts as its tokens
-            found = links.joined.get(id(s))
+            found = links.run(s)
             weight = found[2] - found[1] + 1 if found else 1
             counts[old.at(s.old_start)] = counts.get(old.at(s.old_start), 0) + weight
         pair.old = old.blocks[max(counts, key=lambda b: (counts[b], -b))]
@@ -269,8 +300,7 @@ class _Numbering:
             self.moved_to = self.new_change("move", pair)
         _label(pair, 0, len(pair.segments), self.moved_to)
         for seg in pair.segments:
-            origin = self.links.by_new.get(seg.new_start)
-            if origin is not None:
+            for origin in self.links.origins(seg, deleted=False):
                 self.by_origin.setdefault(origin, self.moved_to)
 
     def finish(self) -> list[Change]:
@@ -279,7 +309,8 @@ class _Numbering:
             found = [
                 self.by_origin[f]
                 for seg in pair.segments
-                if (f := self.links.by_old.get(seg.old_start)) is not None and f in self.by_origin
+                for f in self.links.origins(seg, deleted=True)
+                if f in self.by_origin
             ]
             if found:
                 _label(pair, 0, len(pair.segments), found[0])

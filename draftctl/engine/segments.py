@@ -164,22 +164,24 @@ class Segments:
             if not first:
                 space = side.space(at)
                 self.emit(op, space, "", commit) if deleted else self.emit(op, "", space, commit)
-            if moved:
+            last = self._same_run(rows, k, side, 1 if deleted else 0)
+            if moved:  # each moved token links its place to its origin's FROM offset
                 links = self.links.by_old if deleted else self.links.by_new
-                links[self.at_old if deleted else self.at_new] = self.old.start(moved - 1)
-                last = k
-            else:
-                last = self._same_run(rows, k, side, 1 if deleted else 0)
+                here = (self.at_old if deleted else self.at_new) - side.start(at)
+                for m in range(k, last + 1):
+                    links[here + side.start(at + m - k)] = self.old.start(rows[m][3] - 1)
             text = side.text[side.start(at) : side.end(at + last - k)]
             self.emit(op, text, "", commit) if deleted else self.emit(op, "", text, commit)
             if last > k:
-                self.links.joined[id(self.out[-1])] = (side, at, at + last - k)
+                seg = self.out[-1]
+                key = ("old", seg.old_start) if deleted else ("new", seg.new_start)
+                self.links.runs[key] = (side, at, at + last - k)
             k = last + 1
 
     def _same_run(self, rows: list[Row], k: int, side: Side, col: int) -> int:
         """The last row from k on that goes on k's run: the next token of the same side, by
-        the same commit, not moved, and no block start inside."""
-        who = rows[k][2]
+        the same commit, moved if k's is, and no block start inside."""
+        who, moved = rows[k][2], bool(rows[k][3])
         at = rows[k][1 - col]
         cuts = self.cuts[1 - col]
         here = self.at_old if col else self.at_new  # where the run starts in the stream (a
@@ -190,7 +192,7 @@ class Segments:
         while last + 1 < len(rows):
             row = rows[last + 1]
             nxt = at + last + 1 - k
-            if row[1 - col] != nxt or row[col] >= 0 or row[2] != who or row[3]:
+            if row[1 - col] != nxt or row[col] >= 0 or row[2] != who or bool(row[3]) != moved:
                 break
             if side.end(nxt) + shift > limit:
                 break
