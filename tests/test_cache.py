@@ -110,6 +110,24 @@ def test_a_repeat_run_prints_the_same_bytes_and_computes_nothing(
     assert outputs(long_history) == cold
 
 
+def test_a_repeat_run_across_a_merge_reads_the_side_branch_from_the_cache(
+    long_history: Path, computed: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(long_history)
+    runs = [("diff", "start", "HEAD", "--format", "json"), ("blame", "--at", "HEAD", "--json")]
+    first = [cli(*args).out for args in runs]  # both replay the merge and its side branch
+    assert computed[0] > 0
+    computed[:] = [0, 0]
+    from draftctl.engine import recode
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("a repeat run coded a version again")
+
+    monkeypatch.setattr(recode, "coded", refuse)
+    assert [cli(*args).out for args in runs] == first
+    assert computed == [0, 0]  # the side's edits, side tip → merge, base → main: all read
+
+
 def test_a_repeat_diff_reads_its_two_sides_chunk_counts(
     long_history: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

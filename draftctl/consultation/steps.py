@@ -110,27 +110,33 @@ def open_memo(ws: Workspace) -> EditMemo:
 
 
 def prepare(memo: EditMemo, texts: Texts, from_blob: str | None, steps: Sequence[Step]) -> None:
-    """Read the cached edits of the chain at once, then every text a missing edit will need
-    (and the last one, which the read-off always needs)."""
-    pairs = list(_pairs(from_blob, steps))
-    memo.prefetch((a, b) for a, b in pairs if a and b)
+    """Read the cached edits of the chain at once (a merge's side branch included), then every
+    text a missing edit will need (and the last one, which the read-off always needs)."""
+    pairs = [(a, b) for a, b in _pairs(from_blob, steps) if a != b]
+    memo.prefetch((a, b) for a, b in pairs if a is not None and b)  # "": the empty text
     ends = [b for b in (from_blob, steps[-1].blob if steps else None) if b]
     memo.cache.fetch(CHUNKS, ends)  # the read-off's two sides
     needed: list[str | None] = [steps[-1].blob] if steps else []
     for old, new in pairs:
-        if not old or not new or memo.get((old, new)) is None:
+        if old is None or not new or memo.get((old, new)) is None:
             needed += (old, new)
-    previous = from_blob
-    for step in steps:
-        if step.side:  # a merge is replayed from texts: its own, its side's, the one before it
-            needed += (previous, step.blob, *(s.blob for s in step.side))
-        previous = step.blob
     texts.prefetch(needed)
 
 
-def _pairs(from_blob: str | None, steps: Sequence[Step]) -> Iterable[tuple[str | None, str]]:
+def _pairs(from_blob: str | None, steps: Sequence[Step]) -> Iterator[tuple[str | None, str | None]]:
+    """The (old blob, new blob) of every edit the replay of `steps` reads or computes."""
     previous = from_blob
     for step in steps:
-        if step.blob is not None and step.blob != previous and not step.side:
+        if step.side:
+            base = step.side_base_blob
+            yield from _pairs(base, step.side)
+            yield _tip(base, step.side), step.blob  # the side's last text → the merge
+            yield base, previous  # the merge base → the text the merge applies to
+        if step.blob is not None and step.blob != previous:
             yield previous, step.blob
         previous = step.blob
+
+
+def _tip(base: str | None, steps: Sequence[Step]) -> str | None:
+    """The blob a chain of steps ends with (its base when it has no steps)."""
+    return steps[-1].blob if steps else base

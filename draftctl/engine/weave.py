@@ -34,6 +34,7 @@ class Step:
     side: tuple[Step, ...] = ()
     side_base: str | None = None
     blob: str | None = None
+    side_base_blob: str | None = None  # the merge base's blob, when known
 
     @property
     def text(self) -> str:
@@ -222,16 +223,19 @@ class Replayer:
         return result
 
     def _merge(self, state: State, step: Step) -> State:
-        """Replay the merged branch from the merge base; tokens it brought in keep its commits."""
+        """Replay the merged branch from the merge base; tokens it brought in keep its commits.
+        The edits it needs (the side's own, side tip → merge, base → this text) come from the
+        memo when it has them, like any other edit."""
         assert step.side_base is not None
-        base = self.initial(step.side_base)
+        first = step.side[0] if step.side and not step.side[0].side else None
+        known = self.remembered(step.side_base_blob, first.blob) if first is not None else None
+        count = known.old_count if known is not None else None
+        base = self.initial(step.side_base, step.side_base_blob, count)
         side = self.run(base, step.side)
         ordinal = self._ordinal(step.commit)
-        merged = coded(step.text, self.coder)
-        side_codes, base_codes = self.coded_of(side), self.coded_of(base)
-        from_side = _equal_map(self.differ.diff(side_codes, merged), len(merged.codes))
-        here = self.coded_of(state)
-        from_base = _equal_map(self.differ.diff(base_codes, here), len(here.codes))
+        from_side = self._map_to(side, step)
+        here = state.step if state.step is not None else Step("", self.coded_of(state).text)
+        from_base = self._map_to(base, here)
         side_dead = side.dead()
         inserted = self.inserted
 
@@ -245,6 +249,21 @@ class Replayer:
             return side_dead.get(b, ordinal) if b >= 0 else ordinal
 
         return self.apply(state, step, inserter, deleter)
+
+    def _map_to(self, old: State, new: Step) -> list[int]:
+        """For each token of `new`'s text, the token of `old`'s it equals in the edit between
+        them (-1: none); the edit is read from the memo when it has it, else computed and kept."""
+        old_blob = old.step.blob if old.step is not None else None
+        if old_blob is not None and old_blob == new.blob:
+            return list(range(len(old.alive)))
+        found = self.remembered(old_blob, new.blob)
+        if found is None or found.old_count != len(old.alive):
+            before = self.coded_of(old)
+            found = compute_edit(before, recoded(new.text, self.coder, before), self.differ)
+            if self.memo is not None and old_blob is not None and new.blob is not None:
+                self.memo[(old_blob, new.blob)] = found
+        self.approximate = self.approximate or found.approximate
+        return _equal_map(list(found.ops), found.new_count)
 
 
 def _same_text(state: State, step: Step) -> bool:

@@ -120,7 +120,8 @@ class StepBuilder:
         if base is None:
             return step
         side = self.steps(_first_parent_log(self.ws, self.path, base, second))
-        return replace(step, side=tuple(side), side_base=_text(self.ws, base, self.path))
+        base_text, base_blob = _text(self.ws, base, self.path), self.blob(base)
+        return replace(step, side=tuple(side), side_base=base_text, side_base_blob=base_blob)
 
 
 def annotate_range(

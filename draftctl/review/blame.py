@@ -123,9 +123,9 @@ def blame_draft(ws: Workspace, draft: str | None, at: str = WORKTREE) -> list[Bl
     steps, known = _steps(ws, path, sources, texts)
     memo = open_memo(ws)
     try:
-        prepare(memo, texts, None, steps)
+        prepare(memo, texts, "", steps)  # "": the empty text, whose edits are kept too
         with no_gc():
-            weave, _ = replay("", steps, memo=memo)
+            weave, _ = replay("", steps, memo=memo, from_blob="")
     finally:
         memo.cache.close()
     by_ordinal = [known[key] for key in weave.commits]
