@@ -109,27 +109,28 @@ def _get(measured: Range, cap: int) -> Range:
     return (0, 0) if high < 1 else _normalize(low, high)
 
 
-def _measure(text: str, cap: int) -> Range:
-    """A text's measurement (longest word, longest line) as `Measurement.get` gives it."""
-    if cap < 1:
-        return 0, 0
-    lines = text.splitlines()
-    longest = max((len(line) for line in lines), default=0)
-    shortest = max((len(word) for word in text.split()), default=longest)
-    return _get((shortest, longest), cap)
+def _words_and_lines(text: str) -> Range:
+    """A text's own measurement in `Text.__rich_measure__`: (longest word, longest line)."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return max((len(word) for word in text.split()), default=longest), longest
 
 
-def _padded_measure(text: str, cap: int) -> Range:
+def _measure(raw: Range, cap: int) -> Range:
+    """A text's measurement (from `_words_and_lines`) as `Measurement.get` gives it."""
+    return (0, 0) if cap < 1 else _get(raw, cap)
+
+
+def _padded_measure(raw: Range, cap: int) -> Range:
     """The measurement of a cell padded one space each side (`rich.padding.Padding`)."""
     if cap < 1:
         return 0, 0
     if cap - 2 < 1:
         return _get((cap, cap), cap)
-    low, high = _measure(text, cap)
+    low, high = _measure(raw, cap)
     return _get((min(low + 2, cap), min(high + 2, cap)), cap)
 
 
-def _column_range(cells: Sequence[str], cap: int) -> Range:
+def _column_range(cells: Sequence[Range], cap: int) -> Range:
     """`Table._measure_column` for a column without fixed or minimum widths."""
     if cap < 1:
         return 0, 0
@@ -173,7 +174,7 @@ def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[i
     return widths
 
 
-def _column_widths(columns: list[list[str]], no_wrap: list[bool], max_width: int) -> list[int]:
+def _column_widths(columns: list[list[Range]], no_wrap: list[bool], max_width: int) -> list[int]:
     """`Table._calculate_column_widths` for columns without fixed widths or ratios."""
     widths = [_column_range(cells, max_width)[1] or 1 for cells in columns]
     if sum(widths) > max_width:
@@ -187,7 +188,7 @@ def _column_widths(columns: list[list[str]], no_wrap: list[bool], max_width: int
     return widths
 
 
-def _width_keeping_ids(columns: list[list[str]], no_wrap: list[bool], width: int) -> int:
+def _width_keeping_ids(columns: list[list[Range]], no_wrap: list[bool], width: int) -> int:
     """`render.tables.print_table`'s width: ids (`no_wrap` columns) whole, others ≤12 wide."""
     need = 4
     for cells, keep in zip(columns, no_wrap, strict=True):
@@ -213,9 +214,10 @@ def table_text(listing: Listing, width: int) -> str | None:
         return None
     columns = [[header, *(row[i] for row in rows)] for i, header in enumerate(listing.headers)]
     keep = [header in listing.whole for header in listing.headers]
-    width = max(width, _width_keeping_ids(columns, keep, width))
+    sizes = [[_words_and_lines(text) for text in column] for column in columns]
+    width = max(width, _width_keeping_ids(sizes, keep, width))
     extra = 2 + len(columns) - 1
-    widths = _column_widths(columns, keep, width - extra)
+    widths = _column_widths(sizes, keep, width - extra)
     if min(widths) < 3:
         return None
     table_width = sum(widths) + extra
