@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,43 @@ def test_version_and_help_import_no_command_module(drafts_repo: Path) -> None:
         assert out.strip()
         assert _command_modules(names) == set(), f"{args[0]} imports a command module"
         assert not [n for n in names if n.startswith("draftctl.consultation")]
+
+
+def _logging_git(folder: Path, version: str, log: Path) -> Path:
+    """A `git` that notes every `git version` it answers and passes the rest to real git."""
+    real = shutil.which("git")
+    folder.mkdir()
+    script = folder / "git"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'for a in "$@"; do [ "$a" = version ] && '
+        f'{{ echo asked >> "{log}"; echo "git version {version}"; exit 0; }}; done\n'
+        f'exec "{real}" "$@"\n'
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def test_git_is_asked_its_version_once_per_executable(drafts_repo: Path, tmp_path: Path) -> None:
+    log = tmp_path / "asked"
+    fake = _logging_git(tmp_path / "bin", "2.44.0", log)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+
+    def status(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        args = [sys.executable, "-m", "draftctl", "--repo", str(drafts_repo), "status"]
+        return subprocess.run(args, capture_output=True, text=True, env=environment, check=False)
+
+    for _ in range(3):
+        assert status(env).returncode == 0
+    assert log.read_text().count("asked") == 1, "the answer is kept for this git"
+    script = fake / "git"
+    script.write_text(script.read_text().replace("2.44.0", "2.20.0 (older, same path) "))
+    done = status(env)
+    assert done.returncode == 1 and "too old" in done.stderr, "a changed git is asked again"
+    assert log.read_text().count("asked") == 2
+    other = _logging_git(tmp_path / "other", "2.29.1", log)
+    done = status({**env, "PATH": f"{other}{os.pathsep}{os.environ['PATH']}"})
+    assert done.returncode == 1 and "too old" in done.stderr, "another git is asked too"
+    memo = drafts_repo / ".git" / "draftctl" / "git-version"
+    memo.write_text("rubbish")
+    assert status(env).returncode == 1 and log.read_text().count("asked") == 4

@@ -97,6 +97,10 @@ class Workspace:
     def committed_drafts(self, rev: str = "HEAD") -> list[str]:
         if self.repo.head() is None:
             return []
+        return self.drafts_at(rev)
+
+    def drafts_at(self, rev: str) -> list[str]:
+        """The drafts in `rev`'s tree (symbolic links left out)."""
         entries = self.repo.tree_blobs(rev, self.drafts_dir)
         return [p for mode, _, p in entries if p.endswith(".md") and mode != _SYMLINK_MODE]
 
@@ -290,10 +294,17 @@ def resolve_rev(ws: Workspace, rev: str, what: str) -> str:
     return commit
 
 
+GIT_VERSION_MEMO = "git-version"  # under .git/draftctl: the last git version seen (see git_version)
+
+
 def open_workspace(start: Path | None) -> Workspace:
-    """The drafts repository containing `start`; refuses outside one."""
-    git_version()
-    repo = discover(start)
+    """The drafts repository containing `start`; refuses outside one, and with a git too old."""
+    try:
+        repo = discover(start)
+    except NotADraftsRepository:
+        git_version()  # a git too old to find the repository is the problem to report
+        raise
+    git_version(repo.common_dir / "draftctl" / GIT_VERSION_MEMO)
     config_file = repo.top / CONFIG_FILE
     if not config_file.is_file():
         raise _not_drafts(repo)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -130,11 +132,18 @@ def first_line(text: str) -> str:
     return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else "no message"
 
 
-def git_version() -> tuple[int, int]:
-    """The installed git's (major, minor); refuses a git older than MIN_GIT."""
-    out = run_git(Path.cwd(), ["version"]).stdout.decode()
-    match = re.search(r"(\d+)\.(\d+)", out)
-    version = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+def git_version(memo: Path | None = None) -> tuple[int, int]:
+    """The installed git's (major, minor); refuses a git older than MIN_GIT. With `memo` (a
+    file under the repository's .git/draftctl), the answer is kept there for this very git
+    executable (path, size, modification time), so later runs need no `git version` process."""
+    executable = _git_executable()
+    version = _remembered(memo, executable) if memo and executable else None
+    if version is None:
+        out = run_git(Path.cwd(), ["version"]).stdout.decode()
+        match = re.search(r"(\d+)\.(\d+)", out)
+        version = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+        if memo and executable and version >= MIN_GIT:
+            _remember(memo, executable, version)
     if version < MIN_GIT:
         raise GitError(
             f"git {version[0]}.{version[1]} is too old: draftctl needs git "
@@ -142,6 +151,43 @@ def git_version() -> tuple[int, int]:
             "upgrade git",
         )
     return version
+
+
+def _git_executable() -> str | None:
+    """What `git` runs (as the process search of PATH finds it), named by its real path, size
+    and modification time: a different or upgraded git gives a different name."""
+    found = shutil.which("git")
+    if found is None:
+        return None
+    try:
+        real = os.path.realpath(found)
+        info = os.stat(real)
+    except OSError:
+        return None
+    return f"{real}\t{info.st_size}\t{info.st_mtime_ns}"
+
+
+def _remembered(memo: Path, executable: str) -> tuple[int, int] | None:
+    try:
+        name, _, number = memo.read_text(encoding="utf-8").rpartition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    major, _, minor = number.partition(".")
+    if name != executable or not (major.isdigit() and minor.isdigit()):
+        return None
+    return int(major), int(minor)
+
+
+def _remember(memo: Path, executable: str, version: tuple[int, int]) -> None:
+    """Keep the answer (best effort: an unwritable .git only costs the next run a process)."""
+    temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+    try:
+        memo.parent.mkdir(exist_ok=True)
+        temp.write_text(f"{executable}\n{version[0]}.{version[1]}", encoding="utf-8")
+        os.replace(temp, memo)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 @dataclass(frozen=True)
