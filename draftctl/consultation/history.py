@@ -202,12 +202,15 @@ def read_log(
     words: bool = True,
     first_parent: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> list[CommitRecord]:
     """Commits that touch `paths` (default: the drafts folder), newest first, in one git call;
-    with `words`, each commit's words (counted per pair of blobs, cached in the repository)."""
-    if ws.repo.head() is None:
-        return []
-    notes = read_notes(ws)
+    with `words`, each commit's words (counted per pair of blobs, cached in the repository).
+    A caller reading many ranges passes `notes` (`read_notes`) once it knows HEAD exists."""
+    if notes is None:
+        if ws.repo.head() is None:
+            return []
+        notes = read_notes(ws)
     mark = os.urandom(16).hex()
     args = ["log", "--no-color", "--no-notes", f"--format=%x00{mark}%x00{_HEADER}"]
     args += ["--first-parent"] if first_parent else []

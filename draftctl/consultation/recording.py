@@ -148,13 +148,13 @@ class DraftChange:
         }
 
 
-def uncommitted_changes(ws: Workspace) -> list[DraftChange]:
-    """Per draft, what differs between HEAD and the file on disk (the engine is imported
-    only when a draft did change: an unchanged repository is answered without it)."""
+def uncommitted_changes(ws: Workspace, head: str | None) -> list[DraftChange]:
+    """Per draft, what differs between `head` (HEAD's commit, None on an unborn branch) and the
+    file on disk (the engine is imported only when a draft did change: an unchanged
+    repository is answered without it)."""
     found = []
-    head = ws.repo.head()
-    for path in ws.all_drafts():
-        old = ws.text_at("HEAD", path) if head else None
+    for path in sorted(set(ws.worktree_drafts()) | set(ws.drafts_at(head) if head else [])):
+        old = ws.text_at(head, path) if head else None
         new = ws.text_at("WORKTREE", path)
         if old == new:
             continue

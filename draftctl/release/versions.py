@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from draftctl.consultation.history import count_blobs, read_log
+from draftctl.consultation.history import count_blobs, read_log, read_notes
 from draftctl.consultation.workspace import Workspace
 from draftctl.git.trailers import parse_trailers
 
@@ -246,9 +246,10 @@ def describe_versions(ws: Workspace) -> list[VersionEntry]:
     entries = []
     previous: Version | None = None
     versions = list_versions(ws)
+    notes = read_notes(ws) if versions and ws.repo.head() is not None else None
     for version, (inserted, deleted) in zip(versions, _net_words(ws, versions), strict=True):
         span = f"{previous.commit}..{version.commit}" if previous else version.commit
-        records = read_log(ws, revisions=[span], words=False)
+        records = [] if notes is None else read_log(ws, revisions=[span], words=False, notes=notes)
         rounds = [r.round for r in reversed(records) if r.round]
         entries.append(
             VersionEntry(

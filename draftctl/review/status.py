@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from draftctl.consultation.history import read_log
+from draftctl.consultation.history import read_log, read_notes
 from draftctl.consultation.recording import uncommitted_changes
 from draftctl.consultation.workspace import Workspace
 from draftctl.release.versions import latest_version
 
 
 def collect_status(ws: Workspace) -> dict[str, object]:
-    """The status report as plain data (the `--json` shape)."""
-    last = latest_version(ws)
-    revisions = [f"{last.commit}..HEAD"] if last else ["HEAD"]
+    """The status report as plain data (the `--json` shape). HEAD is resolved once and named
+    by its commit throughout, so every part describes the same commit (and runs no more git)."""
+    head = ws.repo.head()
+    last = latest_version(ws, head) if head else None
+    revisions = [f"{last.commit}..{head}"] if last else [head or "HEAD"]
+    notes = read_notes(ws) if head else None
+    records = read_log(ws, revisions=revisions, words=False, notes=notes) if head else []
     unattributed = [
         {"commit": r.commit, "date": r.date, "author": r.author, "subject": r.subject}
-        for r in read_log(ws, revisions=revisions, words=False)
+        for r in records
         if not r.round and not r.bookkeeping
     ]
     return {
-        "drafts": [change.as_json() for change in uncommitted_changes(ws)],
+        "drafts": [change.as_json() for change in uncommitted_changes(ws, head)],
         "open_rounds": [r.as_json() for r in ws.config.rounds.values() if r.state == "open"],
         "unattributed": unattributed,
         "last_version": None
