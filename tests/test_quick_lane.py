@@ -69,7 +69,8 @@ def test_the_global_flags_are_those_of_the_typer_app() -> None:
         ["status", "--repo="],
         ["--version", "status"],
         ["-qq", "status"],
-        ["log", "--json"],
+        ["log", "--round", "evidence-review", "--json"],
+        ["log", "--section=Scope"],
         [],
     ],
     ids=repr,
@@ -127,6 +128,8 @@ def test_both_lanes_print_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
         ["versions", "--json", "--no-color"],
         ["status"],
         ["status", "--json"],
+        ["log", "--json"],
+        ["log"],
         ["--repo", str(repo / "drafts"), "round", "list"],
     ]
     for args in runs:

@@ -79,3 +79,29 @@ def versions(app: App, as_json: bool) -> None:
 
         with output.paged():
             output.print_lines(version_lines(entries))
+
+
+def log(
+    app: App,
+    draft: str | None,
+    round_id: str | None,
+    by: str | None,
+    section: str | None,
+    from_rev: str | None,
+    to_rev: str | None,
+    as_json: bool,
+) -> None:
+    """`log [--draft D] [--round R] [--stakeholder S] [--section H] [--from REV] [--to REV]
+    [--json]`."""
+    from draftctl.review.log import collect_log
+
+    ws = app.workspace()
+    with output.progress("counting words") as progress:
+        records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev, progress)
+    if as_json:
+        output.print_json([r.as_json() for r in records])
+        return
+    from draftctl.render.tables import print_log
+
+    with output.paged():
+        print_log(output.console(), records)

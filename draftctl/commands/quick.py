@@ -1,5 +1,8 @@
 """The quick lane: the everyday read-only commands run without building the Typer app.
 
+`round list`, `stakeholder list`, `feedback list [--open]`, `versions`, `status` and `log`,
+each with `--json`.
+
 Importing Typer and building its app takes most of a listing's run (~50 ms of ~80), so a
 command line that is exactly one of these commands with only its flags (and the global options,
 anywhere, as `anywhere.py` allows) runs the command's body (`listings.py`) directly. Anything
@@ -32,6 +35,7 @@ class Quick(NamedTuple):
 
 
 JSON = {"--json": "as_json"}
+_LOG_FILTERS = ("draft", "round_id", "by", "section", "from_rev", "to_rev")
 QUICK: dict[tuple[str, ...], Quick] = {
     ("round", "list"): Quick("round_list", JSON, {}),
     ("stakeholder", "list"): Quick("stakeholder_list", JSON, {}),
@@ -40,6 +44,7 @@ QUICK: dict[tuple[str, ...], Quick] = {
     ),
     ("versions",): Quick("versions", JSON, {}),
     ("status",): Quick("status", JSON, {}),
+    ("log",): Quick("log", JSON, dict.fromkeys(_LOG_FILTERS)),
 }
 
 

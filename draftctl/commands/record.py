@@ -68,15 +68,6 @@ def log(
 
     Example: draftctl log --round stakeholder-consultation --stakeholder who
     """
-    from draftctl.review.log import collect_log
+    from draftctl.commands import listings
 
-    ws = workspace(ctx)
-    with output.progress("counting words") as progress:
-        records = collect_log(ws, draft, round_id, by, section, from_rev, to_rev, progress)
-    if as_json:
-        output.print_json([r.as_json() for r in records])
-        return
-    from draftctl.render.tables import print_log
-
-    with output.paged():
-        print_log(output.console(), records)
+    listings.log(App.of(ctx), draft, round_id, by, section, from_rev, to_rev, as_json)
