@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -156,7 +155,7 @@ def git_version(memo: Path | None = None) -> tuple[int, int]:
 def _git_executable() -> str | None:
     """What `git` runs (as the process search of PATH finds it), named by its real path, size
     and modification time: a different or upgraded git gives a different name."""
-    found = shutil.which("git")
+    found = _on_path("git")
     if found is None:
         return None
     try:
@@ -165,6 +164,22 @@ def _git_executable() -> str | None:
     except OSError:
         return None
     return f"{real}\t{info.st_size}\t{info.st_mtime_ns}"
+
+
+def _on_path(name: str) -> str | None:
+    """The first executable `name` in PATH, as `shutil.which` finds it (whose module costs a
+    listing more than the lookup)."""
+    path = os.environ.get("PATH")
+    if path is None:
+        try:
+            path = os.confstr("CS_PATH") or os.defpath
+        except (AttributeError, ValueError):
+            path = os.defpath
+    for folder in path.split(os.pathsep) if path else []:
+        candidate = os.path.join(folder, name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    return None
 
 
 def _remembered(memo: Path, executable: str) -> tuple[int, int] | None:

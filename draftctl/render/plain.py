@@ -97,47 +97,22 @@ def lines_text(lines: Sequence[str], width: int) -> str:
 Range = tuple[int, int]  # rich's Measurement: (minimum, maximum) cells
 
 
-def _normalize(low: int, high: int) -> Range:
-    low = min(max(0, low), high)
-    return max(0, low), max(0, max(low, high))
+def _column_size(texts: Sequence[str]) -> Range:
+    """A column's (longest word, longest line) over its cells. rich measures each cell as
+    (longest word, longest line), `0 <= word <= line`, so `Measurement.get`'s normalising and
+    capping keep that order, and a column's measurement follows from these two maxima."""
+    words = max((len(word) for text in texts for word in text.split()), default=0)
+    lines = max((len(line) for text in texts for line in text.splitlines()), default=0)
+    return words, lines
 
 
-def _get(measured: Range, cap: int) -> Range:
-    """`Measurement.get` around a renderable's own measurement, at a width of `cap`."""
-    low, high = _normalize(*measured)
-    low, high = min(low, cap), min(high, cap)
-    return (0, 0) if high < 1 else _normalize(low, high)
-
-
-def _words_and_lines(text: str) -> Range:
-    """A text's own measurement in `Text.__rich_measure__`: (longest word, longest line)."""
-    longest = max((len(line) for line in text.splitlines()), default=0)
-    return max((len(word) for word in text.split()), default=longest), longest
-
-
-def _measure(raw: Range, cap: int) -> Range:
-    """A text's measurement (from `_words_and_lines`) as `Measurement.get` gives it."""
-    return (0, 0) if cap < 1 else _get(raw, cap)
-
-
-def _padded_measure(raw: Range, cap: int) -> Range:
-    """The measurement of a cell padded one space each side (`rich.padding.Padding`)."""
+def _column_range(size: Range, cap: int) -> Range:
+    """`Table._measure_column` (cells padded one space each side) at a width of `cap`."""
     if cap < 1:
         return 0, 0
-    if cap - 2 < 1:
-        return _get((cap, cap), cap)
-    low, high = _measure(raw, cap)
-    return _get((min(low + 2, cap), min(high + 2, cap)), cap)
-
-
-def _column_range(cells: Sequence[Range], cap: int) -> Range:
-    """`Table._measure_column` for a column without fixed or minimum widths."""
-    if cap < 1:
-        return 0, 0
-    ranges = [_padded_measure(cell, cap) for cell in cells]
-    low = max((r[0] for r in ranges), default=1)
-    high = max((r[1] for r in ranges), default=cap)
-    return min(low, cap), min(high, cap)
+    if cap < 3:  # too narrow for the padding: rich measures every cell as `cap`
+        return cap, cap
+    return min(size[0] + 2, cap), min(size[1] + 2, cap)
 
 
 def _ratio_reduce(total: int, ratios: list[int], tops: list[int], values: list[int]) -> list[int]:
@@ -174,29 +149,24 @@ def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[i
     return widths
 
 
-def _column_widths(columns: list[list[Range]], no_wrap: list[bool], max_width: int) -> list[int]:
+def _column_widths(sizes: list[Range], no_wrap: list[bool], max_width: int) -> list[int]:
     """`Table._calculate_column_widths` for columns without fixed widths or ratios."""
-    widths = [_column_range(cells, max_width)[1] or 1 for cells in columns]
+    widths = [_column_range(size, max_width)[1] or 1 for size in sizes]
     if sum(widths) > max_width:
         widths = _collapse(widths, [not keep for keep in no_wrap], max_width)
         if sum(widths) > max_width:
             widths = _ratio_reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
-        widths = [
-            _column_range(cells, width)[1] or 0
-            for cells, width in zip(columns, widths, strict=True)
-        ]
+        pairs = zip(sizes, widths, strict=True)
+        widths = [_column_range(size, width)[1] or 0 for size, width in pairs]
     return widths
 
 
-def _width_keeping_ids(columns: list[list[Range]], no_wrap: list[bool], width: int) -> int:
-    """`render.tables.print_table`'s width: ids (`no_wrap` columns) whole, others ≤12 wide."""
+def _width_keeping_ids(sizes: list[Range], no_wrap: list[bool], width: int) -> int:
+    """`render.tables.print_table`'s width: ids (`no_wrap` columns) whole, others ≤12 wide
+    (each cell measured unpadded at the console's `width`)."""
     need = 4
-    for cells, keep in zip(columns, no_wrap, strict=True):
-        sizes = [_measure(cell, width) for cell in cells]
-        if keep:
-            need += max(size[1] for size in sizes) + 3
-        else:
-            need += min(max(size[0] for size in sizes), _MAX_CELL) + 3
+    for (words, lines), keep in zip(sizes, no_wrap, strict=True):
+        need += (min(lines, width) if keep else min(words, width, _MAX_CELL)) + 3
     return need
 
 
@@ -214,7 +184,7 @@ def table_text(listing: Listing, width: int) -> str | None:
         return None
     columns = [[header, *(row[i] for row in rows)] for i, header in enumerate(listing.headers)]
     keep = [header in listing.whole for header in listing.headers]
-    sizes = [[_words_and_lines(text) for text in column] for column in columns]
+    sizes = [_column_size(column) for column in columns]
     width = max(width, _width_keeping_ids(sizes, keep, width))
     extra = 2 + len(columns) - 1
     widths = _column_widths(sizes, keep, width - extra)
