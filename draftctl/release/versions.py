@@ -45,6 +45,7 @@ _FORMAT = "".join(
         "%(contents:body)",
         "%(contents:signature)",
         "%(*objecttype)",
+        "%(*tree)",  # the tagged commit's tree: `versions` compares trees without cat-file
     ]
 )
 
@@ -105,6 +106,7 @@ class Version:
     signed: bool
     outcome: Outcome | None = None
     all_trailers: dict[str, list[str]] = field(default_factory=dict)
+    tree: str = ""  # the tree of `commit`
 
     @property
     def status(self) -> str | None:
@@ -153,9 +155,9 @@ def message_trailers(subject: str, body: str) -> dict[str, list[str]]:
 
 def _parse(record: str) -> Version | Outcome | None:
     parts = record.split("\0")
-    if len(parts) != 10 or parts[1] != "tag" or parts[8] != "commit":
+    if len(parts) != 11 or parts[1] != "tag" or parts[8] != "commit":
         return None
-    if not parts[0].startswith("refs/tags/") or parts[9].strip():
+    if not parts[0].startswith("refs/tags/") or parts[10].strip():
         return None
     ref, _, tag_object, commit, date, subject, body, signature = parts[:8]
     trailers = message_trailers(subject, body)
@@ -166,7 +168,7 @@ def _parse(record: str) -> Version | Outcome | None:
     if STATUS.lower() not in trailers:
         return None
     first = {key: values[0] for key, values in trailers.items()}
-    return Version(name, tag_object, commit, date, subject, first, signed, None, trailers)
+    return Version(name, tag_object, commit, date, subject, first, signed, None, trailers, parts[9])
 
 
 def read_tags(ws: Workspace) -> tuple[list[Version], list[Outcome]]:
@@ -203,7 +205,7 @@ def latest_version(ws: Workspace, at: str | None = None) -> Version | None:
     if tip is None:
         return None
     for version in reversed(list_versions(ws)):
-        if ws.repo.is_ancestor(version.commit, tip):
+        if version.commit == tip or ws.repo.is_ancestor(version.commit, tip):
             return version
     return None
 
@@ -235,7 +237,7 @@ def _net_words(ws: Workspace, versions: list[Version]) -> list[tuple[int, int]]:
     commit), for each version: which drafts changed comes from one `git diff-tree`."""
     if not versions:
         return []
-    trees = [ws.repo.tree_of(v.commit) or v.commit for v in versions]
+    trees = [v.tree or ws.repo.tree_of(v.commit) or v.commit for v in versions]
     pairs = list(zip([_EMPTY_TREE[len(trees[0])], *trees[:-1]], trees, strict=True))
     changed = ws.repo.changed_blobs(pairs, f":(glob){ws.drafts_dir}/**/*.md")
     return count_blobs(ws, changed)
