@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from draftctl.errors import GitError
+from draftctl.git.process import run_git, run_git_all
+from tests.conftest import Cli, git
 
 # Never needed to list the registry: the Typer 0.29 pydantic path, the Markdown parser, Word,
 # diff-match-patch, GitPython, and every layer that diffs, reviews, releases or renders.
@@ -175,3 +177,13 @@ def test_git_is_asked_its_version_once_per_executable(drafts_repo: Path, tmp_pat
     memo = drafts_repo / ".git" / "draftctl" / "git-version"
     memo.write_text("rubbish")
     assert status(env).returncode == 1 and log.read_text().count("asked") == 4
+
+
+def test_git_commands_side_by_side_answer_in_order_and_fail_as_one(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "commit", "-q", "--allow-empty", "-m", "first")
+    commands = [["rev-parse", "HEAD"], ["log", "--format=%s"], ["rev-parse", "--git-dir"]] * 3
+    done = run_git_all(tmp_path, commands, at_once=2)
+    assert [d.stdout for d in done] == [run_git(tmp_path, c).stdout for c in commands]
+    with pytest.raises(GitError, match="rev-parse failed"):
+        run_git_all(tmp_path, [["log", "-1"], ["rev-parse", "--verify", "nothing"], ["log"]])

@@ -212,6 +212,26 @@ def read_log(
             return []
         notes = read_notes(ws)
     mark = os.urandom(16).hex()
+    out = ws.repo.git(*_log_args(ws, mark, revisions, paths, words, first_parent))
+    return _log_records(ws, out, mark, notes, words, progress)
+
+
+def read_logs(ws: Workspace, ranges: list[str], notes: dict[str, str]) -> list[list[CommitRecord]]:
+    """`read_log(revisions=[range], words=False, notes=notes)` for each range, their git
+    processes run side by side."""
+    mark = os.urandom(16).hex()
+    commands = [_log_args(ws, mark, [span], None, False, False) for span in ranges]
+    return [_log_records(ws, out, mark, notes, False, None) for out in ws.repo.git_all(commands)]
+
+
+def _log_args(
+    ws: Workspace,
+    mark: str,
+    revisions: list[str] | None,
+    paths: list[str] | None,
+    words: bool,
+    first_parent: bool,
+) -> list[str]:
     args = ["log", "--no-color", "--no-notes", f"--format=%x00{mark}%x00{_HEADER}"]
     args += ["--first-parent"] if first_parent else []
     if words:
@@ -224,8 +244,17 @@ def read_log(
         ]
     else:
         args += ["--name-only"]
-    args += [*(revisions or ["HEAD"]), "--", *(paths or [f":(glob){ws.drafts_dir}/**/*.md"])]
-    out = ws.repo.git(*args)
+    return [*args, *(revisions or ["HEAD"]), "--", *(paths or [f":(glob){ws.drafts_dir}/**/*.md"])]
+
+
+def _log_records(
+    ws: Workspace,
+    out: str,
+    mark: str,
+    notes: dict[str, str],
+    words: bool,
+    progress: Callable[[int, int], None] | None,
+) -> list[CommitRecord]:
     records = []
     found = []
     for record, rest in _records(out, mark, notes):

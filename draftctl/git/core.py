@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from draftctl.git.catfile import CatFile
-from draftctl.git.process import run_git
+from draftctl.git.process import run_git, run_git_all
 
 _IN_PROGRESS = {
     "MERGE_HEAD": ("a merge", "finish it with `git commit` or abandon it with `git merge --abort`"),
@@ -34,6 +34,10 @@ class RepoCore:
     ) -> str:
         """Run git in the work tree and return its stdout as text."""
         return run_git(self.top, list(args), input=input, env=env).stdout.decode("utf-8", "replace")
+
+    def git_all(self, commands: list[list[str]]) -> list[str]:
+        """The stdout of several reading git commands, run side by side, as text."""
+        return [done.stdout.decode("utf-8", "replace") for done in run_git_all(self.top, commands)]
 
     def git_ok(self, *args: str) -> bool:
         return run_git(self.top, list(args), check=False).returncode == 0

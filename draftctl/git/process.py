@@ -67,10 +67,48 @@ def run_git(
             check=False,
         )
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH", "install git 2.30 or newer") from None
+        raise _no_git() from None
     if check and done.returncode != 0:
         raise git_failure(args, done.stderr.decode("utf-8", "replace"), done.returncode)
     return done
+
+
+def run_git_all(
+    cwd: Path, commands: list[list[str]], *, at_once: int = 4
+) -> list[subprocess.CompletedProcess[bytes]]:
+    """Several reading git commands with `run_git`'s settings, up to `at_once` of them running
+    side by side (each waits on git, none on the others); a failure raises as in `run_git`,
+    once every process of its batch has ended."""
+    done: list[subprocess.CompletedProcess[bytes]] = []
+    for start in range(0, len(commands), at_once):
+        batch = commands[start : start + at_once]
+        try:
+            running = [
+                subprocess.Popen(
+                    ["git", *SAFE, *args],
+                    cwd=cwd,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=git_env(),
+                )
+                for args in batch
+            ]
+        except FileNotFoundError:
+            raise GitError(
+                "git is not installed or not on PATH", "install git 2.30 or newer"
+            ) from None
+        for args, process in zip(batch, running, strict=True):
+            out, err = process.communicate()
+            done.append(subprocess.CompletedProcess(args, process.returncode, out, err))
+        for result in done[start:]:
+            if result.returncode != 0:
+                stderr = result.stderr.decode("utf-8", "replace")
+                raise git_failure(list(result.args), stderr, result.returncode)
+    return done
+
+
+def _no_git() -> GitError:
+    return GitError("git is not installed or not on PATH", "install git 2.30 or newer")
 
 
 def git_failure(args: list[str], stderr: str, code: int = 1) -> DraftctlError:

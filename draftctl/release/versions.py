@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from draftctl.consultation.history import count_blobs, read_log, read_notes
+from draftctl.consultation.history import count_blobs, read_logs, read_notes
 from draftctl.consultation.workspace import Workspace
 from draftctl.git.trailers import parse_trailers
 
@@ -248,10 +249,14 @@ def describe_versions(ws: Workspace) -> list[VersionEntry]:
     entries = []
     previous: Version | None = None
     versions = list_versions(ws)
-    notes = read_notes(ws) if versions and ws.repo.head() is not None else None
-    for version, (inserted, deleted) in zip(versions, _net_words(ws, versions), strict=True):
-        span = f"{previous.commit}..{version.commit}" if previous else version.commit
-        records = [] if notes is None else read_log(ws, revisions=[span], words=False, notes=notes)
+    spans = [v.commit for v in versions[:1]]
+    spans += [f"{older.commit}..{newer.commit}" for older, newer in pairwise(versions)]
+    if spans and ws.repo.head():
+        logs = read_logs(ws, spans, read_notes(ws))
+    else:  # an unborn branch: no history to read
+        logs = [[] for _ in versions]
+    counts = _net_words(ws, versions)
+    for version, records, (inserted, deleted) in zip(versions, logs, counts, strict=True):
         rounds = [r.round for r in reversed(records) if r.round]
         entries.append(
             VersionEntry(
