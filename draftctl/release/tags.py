@@ -92,6 +92,7 @@ def _refuse_reserved(ws: Workspace, name: str) -> None:
     elif _OBJECT_ID.fullmatch(name):
         why = "it reads as a full object id"
     elif ws.repo.rev_parse(name) is not None:
+        _refuse_existing(ws, name)  # another process may have just made this very version
         why = "git already resolves it (to a branch, an abbreviated commit id or another ref)"
     if why:
         raise InvalidName(
