@@ -22,9 +22,13 @@ class AttributedDiff:
 
     diff: DocDiff
     credits: dict[int, list[str]]
-    segment_credits: dict[int, list[tuple[Segment, str | None]]]
     order: list[str] = field(default_factory=list)  # every commit replayed, oldest first
     approximate: bool = False
+
+    @property
+    def segment_credits(self) -> dict[int, list[tuple[Segment, str | None]]]:
+        """Per change, its segments with the commit that made each (equal segments: None)."""
+        return {c.id: [(s, s.commit) for s in c.segments] for c in self.diff.changes}
 
     def credit_runs(self, segment: Segment) -> list[tuple[Segment, str | None]]:
         """`segment` with the commit that made it (equal segments: None)."""
@@ -54,15 +58,18 @@ def attribute(
             _side(memo, to_blob, to_text, weave.state.coded),
         )
         diff = read_off(from_text, to_text, weave, *blocks, from_coded=start.coded, sides=sides)
-    rank = {c: k for k, c in enumerate(weave.commits)}
+    order = list(dict.fromkeys(weave.commits))
+    return AttributedDiff(diff, _credits(diff, weave.commits), order, weave.approximate)
+
+
+def _credits(diff: DocDiff, commits: list[str]) -> dict[int, list[str]]:
+    """Per change, the commits behind its own inserted and deleted segments, in replay order."""
+    rank = {c: k for k, c in enumerate(commits)}
     credits: dict[int, list[str]] = {}
-    runs: dict[int, list[tuple[Segment, str | None]]] = {}
     for change in diff.changes:
         found = {s.commit for s in change.segments if s.change_id == change.id and s.commit}
         credits[change.id] = sorted(found, key=lambda c: rank.get(c, len(rank)))
-        runs[change.id] = [(s, s.commit) for s in change.segments]
-    order = list(dict.fromkeys(weave.commits))
-    return AttributedDiff(diff, credits, runs, order, weave.approximate)
+    return credits
 
 
 def _side(memo: Memo | None, blob: str | None, text: str, cut: Coded | None) -> Side:
