@@ -198,9 +198,12 @@ def paged() -> Iterator[None]:
     terminal's width and colours; without a pager (piped, `--no-pager`, `PAGER=cat`) the
     block prints straight to stdout.
     """
+    if not (_settings["pager"] and sys.stdout.isatty()):  # piped: no pager module (shutil…)
+        yield
+        return
     from draftctl.pager import pager_command, run_pager
 
-    argv = pager_command() if _settings["pager"] and sys.stdout.isatty() else None
+    argv = pager_command()
     if argv is None:
         yield
         return
