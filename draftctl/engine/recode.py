@@ -122,17 +122,17 @@ def _boundary(text: str, x: int) -> bool:
 
 
 def _common_length(a: str, i: int, b: str, j: int) -> int:
-    """Length of the common prefix of a[i:] and b[j:]: slices compared in growing steps, then
-    halved (work in proportion to the length found)."""
+    """Length of the common prefix of a[i:] and b[j:]: stretches of `a` compared in growing
+    steps, then halved (work in proportion to the length found)."""
     limit = min(len(a) - i, len(b) - j)
     n, step = 0, 256
     while n < limit:
         m = min(n + step, limit)
-        if a[i + n : i + m] != b[j + n : j + m]:
+        if not b.startswith(a[i + n : i + m], j + n):
             lo, hi = n, m
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if a[i + lo : i + mid] == b[j + lo : j + mid]:
+                if b.startswith(a[i + lo : i + mid], j + lo):
                     lo = mid
                 else:
                     hi = mid

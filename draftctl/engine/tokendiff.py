@@ -98,10 +98,14 @@ class Coded:
     _starts: list[int] | None = None
     _offsets: list[int] | None = None
     _seps: list[bool] | None = None
+    _codes: str | None = None
 
     @property
     def codes(self) -> str:
-        return "".join(self.tokens)
+        """Every token's code in order (joined once: a replay asks again as the next old)."""
+        if self._codes is None:
+            self._codes = "".join(self.tokens)
+        return self._codes
 
     def offsets(self) -> list[int]:
         """Character offset of each chunk (and the text's length at the end)."""
