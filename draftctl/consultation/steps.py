@@ -9,6 +9,7 @@ versions while the replay works on the current one; the rest are never read.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from draftctl.consultation.cache import CHUNKS, Cache, EditMemo
@@ -31,40 +32,64 @@ def blob_ids(ws: Workspace, specs: Sequence[str]) -> list[str | None]:
     return found
 
 
+_AHEAD = 8  # blobs read ahead of the replay, unless it waits for one not read yet
+
+
 class _Stream:
-    """Blobs read in order by a background thread; `take` waits for one of them."""
+    """Blobs read in order by a background thread; `take` waits for one of them. The thread
+    stays at most `_AHEAD` blobs ahead (bounded memory) unless a reader waits for more."""
 
     def __init__(self, contents: Iterator[bytes | None], blobs: list[str]) -> None:
         self.pending = set(blobs)
         self.ready: dict[str, bytes] = {}
         self.error: BaseException | None = None
         self.done = False
+        self.waiting = 0  # readers waiting for a blob not read yet
+        self.released = False  # no reader left: read the rest without waiting
         self.lock = threading.Condition()
-        worker = threading.Thread(target=self._run, args=(contents, blobs), daemon=True)
-        worker.start()
+        self.worker = threading.Thread(target=self._run, args=(contents, blobs), daemon=True)
+        self.worker.start()
 
     def _run(self, contents: Iterator[bytes | None], blobs: list[str]) -> None:
         try:
             for blob, data in zip(blobs, contents, strict=True):
                 with self.lock:
+                    if self.released:
+                        break  # (closing `contents` stops git)
                     self.ready[blob] = data or b""
                     self.lock.notify_all()
+                    while len(self.ready) >= _AHEAD and not self.waiting and not self.released:
+                        self.lock.wait()
         except BaseException as error:  # handed to the reader, raised where the text is read
             with self.lock:
                 self.error = error
         finally:
+            close = getattr(contents, "close", None)
+            if close is not None:
+                close()
             with self.lock:
                 self.done = True
                 self.lock.notify_all()
+
+    def release(self) -> None:
+        """The texts are no longer wanted: let the thread finish (and git exit)."""
+        with self.lock:
+            self.released = True
+            self.ready.clear()
+            self.lock.notify_all()
 
     def take(self, blob: str) -> bytes | None:
         """The blob's bytes (waiting for the thread to reach it); None if not streamed."""
         if blob not in self.pending:
             return None
         with self.lock:
+            self.waiting += 1
+            self.lock.notify_all()
             while blob not in self.ready and not self.done:
                 self.lock.wait()
+            self.waiting -= 1
             self.pending.discard(blob)
+            self.lock.notify_all()  # room to read ahead again
             if blob in self.ready:
                 return self.ready.pop(blob)
             if self.error is not None:
@@ -89,6 +114,7 @@ class Texts:
         wanted = [b for b in dict.fromkeys(blobs) if b and b not in self.known]
         if len(wanted) > 1:
             self.stream = _Stream(self.ws.repo.stream_blobs(wanted), wanted)
+            weakref.finalize(self, self.stream.release)  # done with these texts
 
     def text(self, blob: str | None) -> str:
         if not blob:
