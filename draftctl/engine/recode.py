@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from draftctl.engine.side import common_length
 from draftctl.engine.tokendiff import Coded, Coder, coded, separated, split_chunks
 
 
@@ -60,7 +61,7 @@ def _reuse(old: Coded, text: str) -> list[tuple[int, int] | list[str]] | None:
     c = at = 0  # old chunk c starts a unit (after blank lines); the new text has a boundary at
     while c < n and at < len(text):
         start = offsets[c]
-        same = _common_length(old.text, start, text, at)
+        same = common_length(old.text, start, text, at, min(len(old.text) - start, len(text) - at))
         end = bisect_right(offsets, start + same) - 1  # old chunks [c, end) are repeated
         while end > c and not (
             (seps[end - 1] or end == n) and _boundary(text, at + offsets[end] - start)
@@ -119,23 +120,3 @@ def _boundary(text: str, x: int) -> bool:
         return False
     k = text.rfind("\n", 0, x - 1)
     return k >= 0 and not text[k + 1 : x - 1].strip(" \t")
-
-
-def _common_length(a: str, i: int, b: str, j: int) -> int:
-    """Length of the common prefix of a[i:] and b[j:]: stretches of `a` compared in growing
-    steps, then halved (work in proportion to the length found)."""
-    limit = min(len(a) - i, len(b) - j)
-    n, step = 0, 256
-    while n < limit:
-        m = min(n + step, limit)
-        if not b.startswith(a[i + n : i + m], j + n):
-            lo, hi = n, m
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if b.startswith(a[i + lo : i + mid], j + lo):
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
-        n, step = m, step * 2
-    return limit

@@ -110,15 +110,15 @@ def side_of(text: str, cut: Coded | None, counts: list[int] | None) -> Side:
 
 def common_length(a: str, i: int, b: str, j: int, limit: int) -> int:
     """Length of the common prefix of a[i:i+limit] and b[j:j+limit]: slices compared in
-    growing steps, then halved (work in proportion to the length found)."""
+    growing steps, then halved (work in proportion to the length found; only `a` is copied)."""
     n, step = 0, 64
     while n < limit:
         m = min(n + step, limit)
-        if a[i + n : i + m] != b[j + n : j + m]:
+        if not b.startswith(a[i + n : i + m], j + n):
             lo, hi = n, m  # a[i:i+lo] matches; the first difference is before hi
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if a[i + lo : i + mid] == b[j + lo : j + mid]:
+                if b.startswith(a[i + lo : i + mid], j + lo):
                     lo = mid
                 else:
                     hi = mid
