@@ -1,8 +1,10 @@
-"""CriticMarkup rebuilds both sides when histories move paragraphs about (issue 9: open)."""
+"""CriticMarkup rebuilds both sides when histories move repeated paragraphs about."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from draftctl.engine.attribution import Step
 from tests.test_critic_exact import marked, resolve
@@ -12,17 +14,48 @@ def _words(stem: str, n: int, end: str) -> str:
     return " ".join(f"{stem}{k}" for k in range(n)) + end
 
 
+PARAGRAPHS = [
+    "Kept.",
+    "Gone.",
+    _words("word", 30, "."),
+    _words("term", 30, "?"),
+    _words("item", 12, "!"),
+    "- one list item\n- another item",
+    "> quoted line of text.",
+]
+
+
+@st.composite
+def moving_history(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """FROM and the texts after each commit; each commit moves, inserts, deletes or repeats
+    paragraphs, drawn from a small pool so that identical paragraphs recur."""
+    paras = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=6))
+    start = "\n\n".join(paras)
+    texts = []
+    for _ in range(draw(st.integers(1, 4))):
+        paras = list(paras)
+        for _ in range(draw(st.integers(1, 3))):
+            kind = draw(st.sampled_from(["move", "move", "insert", "delete", "copy"]))
+            at = draw(st.integers(0, max(len(paras) - 1, 0)))
+            to = draw(st.integers(0, len(paras)))
+            if kind == "insert" or not paras:
+                paras.insert(to, draw(st.sampled_from(PARAGRAPHS)))
+            elif kind == "delete" and len(paras) > 1:
+                del paras[at]
+            elif kind == "copy":
+                paras.insert(to, paras[at])
+            else:
+                paras.insert(to, paras.pop(at))
+        texts.append("\n\n".join(paras) + draw(st.sampled_from(["", "\n"])))
+    return start, texts
+
+
 def _rebuilds(old: str, texts: list[str]) -> None:
     text = marked(old, [Step(f"c{k}", t) for k, t in enumerate(texts)])
     assert resolve(text, accept=True) == texts[-1]
     assert resolve(text, accept=False) == old
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9: a moved inserted paragraph keeps its weave id at its new place, so "
-    "deleting its old place carries the FROM deletions kept in front of it along",
-)
 def test_deletion_stays_before_a_paragraph_whose_neighbour_moves_over_it() -> None:
     # c0 keeps "Gone."'s full stop as the end of a new paragraph; c1 moves the paragraph after
     # "Kept." in front of it: the deletion must stay in front of "Kept." (issue 9)
@@ -43,3 +76,11 @@ def test_break_kept_after_a_moved_heading_is_on_both_sides() -> None:
     )
     mid = "###\n### 10.1 Be the giraliaco nudioguive\n\n- Didoument\n-\n-\n\n###"
     _rebuilds(old, [mid, "## 11. Cutiagiavo as\n\n###"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(moving_history())
+def test_histories_moving_repeated_paragraphs_rebuild_exactly(
+    case: tuple[str, list[str]],
+) -> None:
+    _rebuilds(*case)

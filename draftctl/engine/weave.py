@@ -365,8 +365,13 @@ class _Apply:
                 b += n if op >= 0 else 0
 
     def _carried(self, v: int, mover: int) -> int:
-        if v < 0:
-            return v
+        if v < 0:  # a token inserted in the range: a new id for its new place, same credit, so
+            # the deletions kept in front of it there are not mistaken for those at its old one
+            self.inserted.append(self.inserted[-v - 1])
+            new_id = -len(self.inserted)
+            if v in self.origin:
+                self.origin[new_id] = self.origin[v]
+            return new_id
         self.inserted.append(mover)
         new_id = -len(self.inserted)
         self.origin[new_id] = v
