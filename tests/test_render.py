@@ -16,6 +16,7 @@ from draftctl.render.json import diff_json, render_json
 from draftctl.render.markdown import escape_critic, render_markdown
 from draftctl.render.stat import stat_tables
 from draftctl.render.terminal import plain_text, render_terminal, terminal_text, trim_context
+from draftctl.review.filters import Filters, apply_filters
 from draftctl.review.result import (
     AnnotatedChange,
     AnnotatedDiff,
@@ -85,9 +86,10 @@ def sample(extra: str = "", approximate: bool = False) -> AnnotatedDiff:
             "paragraph",
             OTHER,
             [
-                Piece("equal", "Moved text stays "),
+                Piece("equal", "Moved text stays ", old=""),  # moved here: new at this place
                 Piece("insert", "right ", 4, B),
-                Piece("equal", "here.\n"),
+                Piece("equal", "here.", old=""),
+                Piece("equal", "\n"),  # the line break both sides share
             ],
             move="to",
             change=4,
@@ -193,9 +195,17 @@ def test_markdown_criticmarkup_with_comments() -> None:
     assert "- Keep the {--old --}{>>[3] Uncommitted edits · WORKTREE<<}item" in text
     assert "{--Moved text stays here.--}{>>[4] moved to Other" in text
     assert "{++Moved text stays right here.++}{>>[4] moved here from Scope" in text
+    assert text.endswith("2014-05-02<<}\n")  # the line break both sides share stays unmarked
     for match in _MARK.finditer(text):
         if match.group(0).startswith("{>>"):
             assert "\n" not in match.group(0), "a comment stays on its line"
+
+
+def test_markdown_filtered_move_reads_as_plain_text_at_its_new_place() -> None:
+    # the move is the field round's: filtered to the evidence round, it is TO's own text
+    text = render_markdown(apply_filters(sample(), Filters(round_id="evidence"), CONFIG), CONFIG)
+    assert text.endswith("- Keep the item\nMoved text stays right here.\n")
+    assert "Moved text stays here." not in text
 
 
 def test_markdown_marks_hold_line_structure_so_both_sides_rebuild() -> None:

@@ -105,6 +105,22 @@ def _merged(fragments: list[Fragment]) -> list[Fragment]:
     return out
 
 
+def _merged_apart(pieces: list[Piece]) -> list[Piece]:
+    """merged_pieces for a move's new place, keeping text moved here (an equal piece with
+    `old` "") apart from text both sides share, so the move's comment goes between them."""
+    groups: list[list[Piece]] = []
+    for piece in pieces:
+        if groups and _moved_here(groups[-1][-1]) == _moved_here(piece):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return [p for group in groups for p in merged_pieces(group)]
+
+
+def _moved_here(piece: Piece) -> bool:
+    return piece.op == "equal" and piece.old == "" and bool(piece.text)
+
+
 class _Block:
     """Writes one block: its text runs, its marks and the comments after its changes."""
 
@@ -117,7 +133,10 @@ class _Block:
 
     def render(self) -> str:
         block = self.block
-        pieces = merged_pieces(block.pieces if block.move else widened(block.pieces))
+        if block.move == "to":
+            pieces = _merged_apart(block.pieces)
+        else:
+            pieces = merged_pieces(block.pieces if block.move else widened(block.pieces))
         if block.move == "from":
             old = "".join(p.old if p.old is not None else p.text for p in pieces)
             self.fragments = [(old, "", block.change, f"moved to {self.moved_section('to')}")]
@@ -126,28 +145,35 @@ class _Block:
             while index < len(pieces):
                 index = self.piece_run(pieces, index)
             if block.move == "to":
-                lead = f"moved here from {self.moved_section('from')}"
-                last = self.fragments[-1] if self.fragments else ("", "", None, "")
-                if last[2] is None and self.fragments:
-                    self.fragments[-1] = (last[0], last[1], block.change, lead)
-                else:
-                    self.fragments.append(("", "", block.change, lead))
+                self.comment_move()
         for old, new, change, lead in _merged(self.fragments):
             self.marked(old, new, change, lead)
         return "".join(self.out)
+
+    def comment_move(self) -> None:
+        """The move's comment after the last text that is new here (kept text, such as the
+        blank line both sides share after the block, stays after the comment)."""
+        lead = f"moved here from {self.moved_section('from')}"
+        fragments = self.fragments
+        changed = [k for k, (old, new, _, _) in enumerate(fragments) if old != new]
+        at = changed[-1] if changed else len(fragments) - 1
+        if at >= 0 and fragments[at][2] is None:
+            old, new, _, _ = fragments[at]
+            fragments[at] = (old, new, self.block.change, lead)
+        else:
+            fragments.insert(at + 1, ("", "", self.block.change, lead))
 
     def moved_section(self, end: str) -> str:
         change = self.result.change(self.block.change or 0)
         return self.result.section_text(change.section if end == "to" else change.section_from)
 
     def sides(self, piece: Piece) -> tuple[str, str]:
-        """(FROM text, TO text) of a piece; text at a move's new place is new there."""
+        """(FROM text, TO text) of a piece, as the piece states them: text moved here has
+        `old` "" (it is new at this place), text both sides share has `old` None."""
         if piece.op == "insert":
             return "", piece.text
         if piece.op == "delete":
             return piece.text, ""
-        if self.block.move == "to":
-            return piece.old or "", piece.text
         return (piece.text if piece.old is None else piece.old), piece.text
 
     def piece_run(self, pieces: list[Piece], index: int) -> int:

@@ -88,8 +88,9 @@ def _filter_block(block: ShownBlock, kept: set[str], moves: set[int]) -> ShownBl
             pieces.append(Piece("equal", piece.text))
     if not pieces:
         return None
-    if block.move == "to" and block.change not in moves:
-        return replace(block, pieces=pieces, move=None, change=None)
+    if block.move == "to" and block.change not in moves:  # moved text reads as TO's own
+        plain = [Piece("equal", p.text) if p.op == "equal" and p.old == "" else p for p in pieces]
+        return replace(block, pieces=plain, move=None, change=None)
     return replace(block, pieces=pieces)
 
 

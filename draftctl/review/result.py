@@ -60,7 +60,8 @@ class Piece:
     text: str
     change: int | None = None
     credit: str | None = None
-    old: str | None = None  # an equal piece's FROM text when its layout differs (else None)
+    old: str | None = None  # an equal piece's FROM text when it differs (else None): its
+    # layout, or "" for text moved here (at a move's new place it is new, only TO has it)
 
 
 @dataclass
