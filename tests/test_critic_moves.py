@@ -31,12 +31,12 @@ PARAGRAPHS = [
 
 def _joined(draw: st.DrawFn, paras: list[str]) -> str:
     """The paragraphs as one text, mostly a blank line apart, sometimes one line break (a
-    heading or list item then touches its neighbour)."""
+    heading or list item then touches its neighbour) or two blank lines."""
     if not paras:
         return ""
     seps = draw(
         st.lists(
-            st.sampled_from(["\n\n", "\n\n", "\n"]),
+            st.sampled_from(["\n\n", "\n\n", "\n", "\n\n\n"]),
             min_size=len(paras) - 1,
             max_size=len(paras) - 1,
         )
@@ -46,15 +46,17 @@ def _joined(draw: st.DrawFn, paras: list[str]) -> str:
 
 @st.composite
 def moving_history(draw: st.DrawFn) -> tuple[str, list[str]]:
-    """FROM and the texts after each commit; each commit moves, inserts, deletes, repeats or
-    edits paragraphs, drawn from a small pool so that identical paragraphs recur."""
+    """FROM and the texts after each commit; each commit moves, inserts, deletes, repeats,
+    splits or edits paragraphs, drawn from a small pool so that identical paragraphs recur."""
     paras = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=6))
     start = _joined(draw, paras)
     texts = []
     for _ in range(draw(st.integers(1, 4))):
         paras = list(paras)
         for _ in range(draw(st.integers(1, 3))):
-            kind = draw(st.sampled_from(["move", "move", "insert", "delete", "copy", "edit"]))
+            kind = draw(
+                st.sampled_from(["move", "move", "insert", "delete", "copy", "edit", "split"])
+            )
             at = draw(st.integers(0, max(len(paras) - 1, 0)))
             to = draw(st.integers(0, len(paras)))
             if kind == "insert" or not paras:
@@ -63,6 +65,10 @@ def moving_history(draw: st.DrawFn) -> tuple[str, list[str]]:
                 del paras[at]
             elif kind == "copy":
                 paras.insert(to, paras[at])
+            elif kind == "split":  # the paragraph cut in two between words
+                words = paras[at].split(" ")
+                k = draw(st.integers(1, len(words)))
+                paras[at : at + 1] = [" ".join(words[:k]), " ".join(words[k:])]
             elif kind == "edit":  # a word added or dropped inside the paragraph
                 words = paras[at].split(" ")
                 k = draw(st.integers(0, len(words) - 1))
