@@ -19,6 +19,7 @@ from draftctl.engine.blocks import (
     lines_without_ends,
     markdown_it_starts,
     parse_blocks,
+    plain,
     section_of,
 )
 from draftctl.engine.blockscan import scan_starts
@@ -206,10 +207,10 @@ def test_parser_failure_falls_back_to_blank_lines(monkeypatch: pytest.MonkeyPatc
         raise RecursionError
 
     monkeypatch.setattr(blocks, "markdown_it_starts", boom)
-    text = "# A\n\npara\nmore\n\nlast"
+    text = "# A\n\npara\nmore\n\n- last"
     parsed = parse_blocks(text)
     assert "".join(b.raw for b in parsed) == text
-    assert [b.key for b in parsed] == ["# A", "para more", "last"]
+    assert [b.key for b in parsed] == ["# A", "para more", "- last"]
 
 
 def test_blank_line_starts() -> None:
@@ -306,3 +307,68 @@ def test_a_large_document_is_split_by_the_line_scanner_and_rebuilds() -> None:
     starts = scan_starts(lines_without_ends(text))
     assert [b.kind for b in parsed] == [kind for _, kind in starts]
     assert {"heading", "paragraph", "item", "row"} <= {b.kind for b in parsed}
+
+
+# --- plain text: headings and paragraphs only, which both parsers cut alike -------------------
+
+# Every line a plain text may hold, and first characters that may open another block.
+LINE_SOUP = [*"#>-*+_=|`~:[]()<>!/\\ \t1.a\x00\x0b\x0c\x1c\x85\u2028\xa0", "é", "مر", "**"]
+LINE_SOUP += ["word", "- ", "1. ", "```", "---", "<div>", "| a |", "|---|", "# ", "####### "]
+LINE_SOUP += ["***", "___", "_ _ _", "a | b", "|--|--|", ":-", "~~~", "<!--", "[a]: /u", "\\#"]
+soup_line = st.lists(st.sampled_from(LINE_SOUP), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(soup_line.filter(plain), min_size=1, max_size=14), st.booleans())
+def test_a_plain_text_is_cut_alike_by_both_parsers(lines: list[str], end: bool) -> None:
+    """Whatever lines the rule lets through, in any order, the scanner finds markdown-it's
+    block starts: so parse_blocks may take the scanner for a plain text."""
+    text = "\n".join(lines) + ("\n" if end else "")
+    assert plain(text)
+    split = lines_without_ends(text)
+    assert scan_starts(split) == markdown_it_starts(split)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text\n- item\n",
+        "Text\n\n1. item\n",
+        "Text\n2) item\n",
+        "> quote\n",
+        "Text\n\n    code\n",
+        "\tcode\n",
+        "***\n",
+        "* item\n",
+        "_ _ _\n",
+        "Title\n===\n",
+        "Title\n---\n",
+        "a | b\n:-: | --\n",
+        "<div>\n",
+        "[a]: /url\n",
+        "```\ncode\n```\n",
+        "~~~\n",
+        "#hashtag\n",
+        "####### seven\n",
+        "\\# escaped\n",
+        "\xa0 text\n",
+        "Text\r\nmore\r\n",
+        "+ item\n",
+    ],
+)
+def test_text_that_may_hold_other_blocks_is_not_plain(text: str) -> None:
+    assert not plain(text)
+
+
+def test_plain_text_needs_no_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(lines: list[str], first: int = 0) -> list[tuple[int, str]]:
+        raise AssertionError("markdown-it was asked")
+
+    monkeypatch.setattr(blocks, "markdown_it_starts", boom)
+    text = "# A\n\n*Draft* for **decision**\n(not adopted)\n\n## B ##\n\n“Quoted” text | a\n"
+    assert [(b.kind, b.section) for b in parse_blocks(text, scanner=False)] == [
+        ("heading", ("A",)),
+        ("paragraph", ("A",)),
+        ("heading", ("A", "B")),
+        ("paragraph", ("A", "B")),
+    ]

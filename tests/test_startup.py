@@ -132,6 +132,22 @@ def test_status_imports_no_word_or_html_rendering(drafts_repo: Path) -> None:
     assert piped == [], f"status (piped) imports {piped}"
 
 
+def test_status_of_an_edited_paragraph_needs_no_markdown_parser(drafts_repo: Path) -> None:
+    """Headings and paragraphs around the change: both block parsers agree, so the line
+    scanner cuts them and markdown-it is never imported."""
+    policy = drafts_repo / "drafts" / "policy.md"
+    text = "# Test policy\n\n## Purpose\n\n*State* what this policy is for.\n\n## Scope\n\nAll.\n"
+    policy.write_text(text, "utf-8")
+    git(drafts_repo, "commit", "-qam", "A plain draft")
+    policy.write_text(text.replace("this policy", "this new policy"), "utf-8")
+    names, out = imported_modules(drafts_repo, "status")
+    assert "+1" in out and "Purpose" in out
+    assert "markdown_it" not in names
+    policy.write_text(text + "\n1. A recommendation.\n", "utf-8")
+    names, out = imported_modules(drafts_repo, "status")
+    assert "+3" in out and "markdown_it" in names, "a list is for markdown-it to read"
+
+
 def test_version_and_help_import_no_command_module(drafts_repo: Path) -> None:
     for args in (("--version",), ("--help",)):
         names, out = imported_modules(drafts_repo, *args)

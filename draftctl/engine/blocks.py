@@ -26,6 +26,12 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _NL = r"(?:\r\n|\r|\n)"
 _FRONT_MATTER = re.compile(rf"---[ \t]*{_NL}(?:[^\r\n]*{_NL})*?(?:---|\.\.\.)[ \t]*(?:{_NL}|$)")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+# A line that is neither blank, an ATX heading, nor plain paragraph text: its first character
+# may open a block (indent, quote, list, rule, setext line, fence, HTML, reference, table
+# delimiter, escape, list number); `*` and `_` only begin emphasis when a mark follows them.
+_NOT_PLAIN = re.compile(
+    r"^(?![ \t]*$|#{1,6}(?:[ \t]|$)|[^\s#>\-+*=_`~<\[|:\\\d]|[*_]+[^\s*_])", re.MULTILINE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,16 @@ def parse_blocks(text: str, scanner: bool | None = None) -> list[Block]:
     first = _front_matter_lines(text)
     if scanner is None:
         scanner = len(text) > MARKDOWN_IT_LIMIT or len(lines) > MARKDOWN_IT_MAX_LINES
+    scanner = scanner or plain(text)
     starts = _block_starts(lines, first, scanner)
     return _make_blocks(text, line_starts(text), starts)
+
+
+def plain(text: str) -> bool:
+    """Whether every line of `text` is blank, an ATX heading or plain paragraph text: then
+    both parsers cut it alike (headings, and paragraphs between blank lines), so the line
+    scanner does it without importing markdown-it."""
+    return "\r" not in text and _NOT_PLAIN.search(text) is None
 
 
 def scanned(text: str) -> bool:
