@@ -4,12 +4,15 @@ anything unexpected is one line too, and a traceback only with --debug."""
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from draftctl import output
 from draftctl.commands import quick
 from draftctl.errors import DraftctlError, ExitCode
 from draftctl.names import check_arguments
+
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def __getattr__(name: str) -> Any:

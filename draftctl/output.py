@@ -10,9 +10,11 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console
 
     from draftctl.render.listing import Line, Listing

@@ -6,10 +6,9 @@ engine at module level; what a command needs it imports when it runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from draftctl import output
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
     from draftctl.commands.context import App
 

@@ -18,20 +18,26 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from draftctl.commands.context import App, start
+
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 GLOBAL_FLAGS = {"--debug": "debug", "--no-color": "no_color", "-q": "quiet", "--quiet": "quiet"}
 GLOBAL_FLAGS["--no-pager"] = "no_pager"
 
 
-class Quick(NamedTuple):
+class Quick:
     """A command the quick lane runs: its function in `listings` and its flags → parameters."""
 
-    function: str
-    flags: dict[str, str]
-    fixed: dict[str, Any]  # the other parameters, at their defaults
+    __slots__ = ("fixed", "flags", "function")
+
+    def __init__(self, function: str, flags: dict[str, str], fixed: dict[str, Any]) -> None:
+        self.function = function
+        self.flags = flags
+        self.fixed = fixed  # the other parameters, at their defaults
 
 
 JSON = {"--json": "as_json"}
@@ -48,11 +54,31 @@ QUICK: dict[tuple[str, ...], Quick] = {
 }
 
 
-class Parsed(NamedTuple):
-    command: tuple[str, ...]
-    repo: str | None
-    switches: set[str]  # the global flags given, by the name the Typer callback takes
-    flags: dict[str, bool]  # the command's flags given, by parameter
+class Parsed:
+    """A command line the quick lane runs."""
+
+    __slots__ = ("command", "flags", "repo", "switches")
+
+    def __init__(
+        self,
+        command: tuple[str, ...],
+        repo: str | None,
+        switches: set[str],  # the global flags given, by the name the Typer callback takes
+        flags: dict[str, bool],  # the command's flags given, by parameter
+    ) -> None:
+        self.command = command
+        self.repo = repo
+        self.switches = switches
+        self.flags = flags
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.command, self.repo, self.switches, self.flags)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parsed) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return f"Parsed{self._fields()!r}"
 
 
 def parse(args: list[str]) -> Parsed | None:

@@ -6,7 +6,6 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import GitError
@@ -14,6 +13,7 @@ from draftctl.git.process import blob_or_none
 from draftctl.git.refs import NOTES_REF
 from draftctl.git.trailers import Attribution, parse_trailers
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
     from draftctl.consultation.wordcounts import FileChange
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.workspace import Workspace, decode_draft
@@ -13,6 +12,7 @@ from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import check_text
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
     from draftctl.engine.diff import Change
 

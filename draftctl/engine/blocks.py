@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
 from draftctl.engine.blockscan import ATX, SETEXT, scan_starts
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token

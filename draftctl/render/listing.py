@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from draftctl.textutil import plural, visible
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:  # types only: a registry listing must not import history (nor the engine)
+    from typing import Any
+
     from draftctl.consultation.config import Round, Stakeholder
     from draftctl.consultation.history import CommitRecord
     from draftctl.release.versions import VersionEntry
@@ -19,14 +21,23 @@ Line = list[Span]  # one printed line; [] is an empty line; ("", style) first: t
 _STATE_STYLE = {"open": "bold green", "planned": "yellow", "closed": "dim"}
 
 
-class Listing(NamedTuple):
+class Listing:
     """A listing table: title, column headers, the columns never cut (ids, dates, counts) and
     one styled cell per column in each row."""
 
-    title: str
-    headers: tuple[str, ...]
-    whole: tuple[str, ...]
-    rows: Sequence[tuple[Span, ...]]
+    __slots__ = ("headers", "rows", "title", "whole")
+
+    def __init__(
+        self,
+        title: str,
+        headers: tuple[str, ...],
+        whole: tuple[str, ...],
+        rows: Sequence[tuple[Span, ...]],
+    ) -> None:
+        self.title = title
+        self.headers = headers
+        self.whole = whole
+        self.rows = rows
 
 
 def cell(value: str | None, style: str = "", empty: str = "—") -> Span:
