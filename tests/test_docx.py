@@ -6,7 +6,6 @@ import io
 import shutil
 import subprocess
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -319,7 +318,7 @@ def test_redline_author_is_the_round_title_only() -> None:
     config = _config()
     long_title = "A consultation round " + "with a very long title " * 5
     item = config.rounds["evidence"]
-    config = replace(config, rounds={**config.rounds, "evidence": replace(item, title=long_title)})
+    config = config.replace(rounds={**config.rounds, "evidence": item.replace(title=long_title)})
     root = _xml(render_docx(_diff(), config))
     authors = {_attr(m, "author") for m in root.iter(f"{{{W}}}ins", f"{{{W}}}del")}
     assert NATIONAL in authors
@@ -329,7 +328,7 @@ def test_redline_author_is_the_round_title_only() -> None:
 
 @pytest.mark.parametrize("language", ["en-GB", "fr-CA"])
 def test_word_documents_carry_the_language_and_update_fields(language: str) -> None:
-    redline = render_docx(_diff(), replace(_config(), language=language))
+    redline = render_docx(_diff(), _config().replace(language=language))
     copy = _clean_copy()
     copy.page.language = language
     for data in (redline, render_clean_docx(copy)):

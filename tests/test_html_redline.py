@@ -4,7 +4,6 @@ come out as HTML, with changes marked inside them and one note per change and ro
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from html.parser import HTMLParser
 
 from hypothesis import example, given, settings
@@ -163,7 +162,7 @@ def test_one_round_per_note_and_each_rationale_once() -> None:
 
 
 def test_single_h1_language_and_the_versions_dates() -> None:
-    config = replace(CONFIG, language="fr-CA")
+    config = CONFIG.replace(language="fr-CA")
     page = render_html(_structured(), config)
     assert page.count("<h1") == 1 and '<html lang="fr-CA">' in page
     assert "5 January 2014" in page and "27 July 2015" in page

@@ -148,6 +148,37 @@ def test_status_of_an_edited_paragraph_needs_no_markdown_parser(drafts_repo: Pat
     assert "+3" in out and "markdown_it" in names, "a list is for markdown-it to read"
 
 
+# Standard modules a piped listing has no use for: dataclasses brings inspect (and with it ast,
+# dis and tokenize), which cost more to import than reading the registry.
+NOT_AT_START_UP = ("dataclasses", "inspect", "ast", "dis")
+QUIET_COMMANDS = [
+    ("round", "list", "--json"),
+    ("stakeholder", "list"),
+    ("feedback", "list"),
+    ("versions",),
+    ("versions", "--json"),
+    ("log", "--json"),
+    ("status",),
+]
+
+
+@pytest.mark.parametrize("args", QUIET_COMMANDS, ids=" ".join)
+def test_a_listing_imports_no_dataclasses(drafts_repo: Path, args: tuple[str, ...]) -> None:
+    """With a version, a feedback item and an attributed change (log's counts cached by a first
+    run), the piped listings and status of a clean tree import no dataclasses, nor inspect."""
+    cli = Cli(drafts_repo)
+    cli("feedback", "add", "--round", "evidence", "--stakeholder", "who", "--summary", "Cite")
+    cli("tag", "v1")
+    policy = drafts_repo / "drafts" / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nA new paragraph.\n", "utf-8")
+    cli("commit", "--round", "evidence", "--by", "who", "-m", "Add a paragraph")
+    imported_modules(drafts_repo, *args)  # a first run may fill the cache of word counts
+    names, out = imported_modules(drafts_repo, *args)
+    assert out.strip()
+    found = sorted(names & set(NOT_AT_START_UP))
+    assert found == [], f"{' '.join(args)} imports {found}"
+
+
 def test_version_and_help_import_no_command_module(drafts_repo: Path) -> None:
     for args in (("--version",), ("--help",)):
         names, out = imported_modules(drafts_repo, *args)

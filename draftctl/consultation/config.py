@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
 from datetime import date
 
 from draftctl.errors import ConfigError, UnknownId
@@ -14,26 +13,69 @@ CONFIG_FILE = "draftctl.toml"
 ROUND_STATES = ("planned", "open", "closed")
 DEFAULT_LANGUAGE = "en-GB"
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
-@dataclass(frozen=True)
+# The registry's records are plain classes, not dataclasses: a listing reads them on every
+# run, and importing dataclasses (with inspect) and generating their methods costs more than
+# the rest of reading the registry. They are values: compared and hashed by their fields.
+
+
 class Stakeholder:
-    id: str
-    name: str
-    kind: str | None = None
+    __slots__ = ("id", "kind", "name")
+
+    def __init__(self, id: str, name: str, kind: str | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.kind = kind
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stakeholder) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "kind": self.kind}
 
 
-@dataclass(frozen=True)
 class Round:
-    id: str
-    title: str
-    state: str = "planned"
-    opens: str | None = None
-    closes: str | None = None
-    stakeholders: tuple[str, ...] = ()
-    method: str | None = None  # how the round ran, in words (e.g. "written submissions")
+    __slots__ = ("closes", "id", "method", "opens", "stakeholders", "state", "title")
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        state: str = "planned",
+        opens: str | None = None,
+        closes: str | None = None,
+        stakeholders: tuple[str, ...] = (),
+        method: str | None = None,  # how the round ran, in words (e.g. "written submissions")
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.state = state
+        self.opens = opens
+        self.closes = closes
+        self.stakeholders = stakeholders
+        self.method = method
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Round) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def replace(self, **changes: Any) -> Round:
+        """A copy with `changes` to its fields (as dataclasses.replace)."""
+        return Round(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -47,14 +89,34 @@ class Round:
         }
 
 
-@dataclass(frozen=True)
 class Config:
-    name: str
-    drafts: str = "drafts"
-    rounds: dict[str, Round] = field(default_factory=dict)
-    stakeholders: dict[str, Stakeholder] = field(default_factory=dict)
-    language: str | None = None  # BCP 47 tag for HTML `lang` and Word documents
-    word_authors: dict[str, str] = field(default_factory=dict)  # Word author → stakeholder
+    __slots__ = ("drafts", "language", "name", "rounds", "stakeholders", "word_authors")
+
+    def __init__(
+        self,
+        name: str,
+        drafts: str = "drafts",
+        rounds: dict[str, Round] | None = None,
+        stakeholders: dict[str, Stakeholder] | None = None,
+        language: str | None = None,  # BCP 47 tag for HTML `lang` and Word documents
+        word_authors: dict[str, str] | None = None,  # Word author → stakeholder
+    ) -> None:
+        self.name = name
+        self.drafts = drafts
+        self.rounds: dict[str, Round] = {} if rounds is None else rounds
+        self.stakeholders: dict[str, Stakeholder] = {} if stakeholders is None else stakeholders
+        self.language = language
+        self.word_authors: dict[str, str] = {} if word_authors is None else word_authors
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and self._key() == other._key()
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with `changes` to its fields (as dataclasses.replace)."""
+        return Config(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
 
     @property
     def lang(self) -> str:
@@ -78,10 +140,10 @@ class Config:
         return self.stakeholders[stakeholder_id]
 
     def with_round(self, item: Round) -> Config:
-        return replace(self, rounds={**self.rounds, item.id: item})
+        return self.replace(rounds={**self.rounds, item.id: item})
 
     def with_stakeholder(self, item: Stakeholder) -> Config:
-        return replace(self, stakeholders={**self.stakeholders, item.id: item})
+        return self.replace(stakeholders={**self.stakeholders, item.id: item})
 
     def round_label(self, round_id: str | None) -> str:
         """A round's title with its stakeholders' names, e.g. for a Word author."""

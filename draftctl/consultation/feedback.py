@@ -6,9 +6,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypeVar
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.config import _quote as toml_string
@@ -19,7 +17,12 @@ from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import FEEDBACK_ID, FEEDBACK_MAX, check_slug, check_text
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+
 FEEDBACK_FILE = "feedback.toml"
 OPEN = "open"
 STATUSES = ("accepted", "partly", "declined", "noted")
@@ -27,19 +30,56 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIX_HINT = f"fix {FEEDBACK_FILE} (plain TOML) or restore it with `git checkout {FEEDBACK_FILE}`"
 
 
-@dataclass(frozen=True)
 class FeedbackItem:
-    """One piece of stakeholder feedback and what the drafting team made of it."""
+    """One piece of stakeholder feedback and what the drafting team made of it (a value,
+    compared by its fields; a plain class: `feedback list` need not import dataclasses)."""
 
-    id: str
-    round: str
-    source: str
-    summary: str
-    ref: str | None = None
-    received: str | None = None
-    status: str = OPEN
-    response: str | None = None
-    responded: str | None = None
+    __slots__ = (
+        "id",
+        "received",
+        "ref",
+        "responded",
+        "response",
+        "round",
+        "source",
+        "status",
+        "summary",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        round: str,
+        source: str,
+        summary: str,
+        ref: str | None = None,
+        received: str | None = None,
+        status: str = OPEN,
+        response: str | None = None,
+        responded: str | None = None,
+    ) -> None:
+        self.id = id
+        self.round = round
+        self.source = source
+        self.summary = summary
+        self.ref = ref
+        self.received = received
+        self.status = status
+        self.response = response
+        self.responded = responded
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FeedbackItem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def replace(self, **changes: Any) -> FeedbackItem:
+        """A copy with `changes` to its fields (as dataclasses.replace)."""
+        return FeedbackItem(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
 
     @property
     def is_open(self) -> bool:
@@ -60,12 +100,14 @@ class FeedbackItem:
         }
 
 
-@dataclass(frozen=True)
 class Register:
     """The register's items by id; `exists` is False before the first item is recorded."""
 
-    items: dict[str, FeedbackItem]
-    exists: bool = True
+    __slots__ = ("exists", "items")
+
+    def __init__(self, items: dict[str, FeedbackItem], exists: bool = True) -> None:
+        self.items = items
+        self.exists = exists
 
     def get(self, item_id: str) -> FeedbackItem:
         key = item_id.strip().upper()
@@ -335,9 +377,7 @@ def respond_feedback(
 
     def change(register: Register, doc: Any) -> tuple[FeedbackItem, str]:
         current = register.get(item_id)
-        item = replace(
-            current, status=status, response=response.strip(), responded=_today(identity)
-        )
+        item = current.replace(status=status, response=response.strip(), responded=_today(identity))
         _put_item(doc, item)
         return item, f"Respond to feedback {item.id}: {status}"
 

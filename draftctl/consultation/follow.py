@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import WORKTREE, Workspace
 
 _COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
 class Rename:
     """The commit that renamed a draft from `old` to `new`."""
 
-    commit: str
-    old: str
-    new: str
+    __slots__ = ("commit", "new", "old")
+
+    def __init__(self, commit: str, old: str, new: str) -> None:
+        self.commit = commit
+        self.old = old
+        self.new = new
 
 
-@dataclass
 class Lineage:
     """Every name a draft had, and which one it had at any commit of HEAD's history."""
 
-    path: str
-    renames: list[Rename]  # newest first
-    _after: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _ws: Workspace | None = field(default=None, repr=False)
+    __slots__ = ("_after", "_ws", "path", "renames")
+
+    def __init__(self, path: str, renames: list[Rename], _ws: Workspace | None = None) -> None:
+        self.path = path
+        self.renames = renames  # newest first
+        self._after: dict[str, frozenset[str]] = {}
+        self._ws = _ws
 
     @property
     def names(self) -> list[str]:

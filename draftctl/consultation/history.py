@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from draftctl.consultation.workspace import Workspace
 from draftctl.errors import GitError
@@ -25,21 +24,45 @@ _HEADER = "".join(f"{code}%x00" for code in _FIELDS)
 _OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
-@dataclass
 class CommitRecord:
     """One commit as draftctl sees it: who, when, why, and what it changed."""
 
-    commit: str
-    parents: list[str]
-    author: str
-    email: str
-    date: str
-    subject: str
-    attribution: Attribution
-    noted: bool = False
-    drafts: list[str] = field(default_factory=list)
-    inserted_words: int = 0
-    deleted_words: int = 0
+    __slots__ = (
+        "attribution",
+        "author",
+        "commit",
+        "date",
+        "deleted_words",
+        "drafts",
+        "email",
+        "inserted_words",
+        "noted",
+        "parents",
+        "subject",
+    )
+
+    def __init__(
+        self,
+        commit: str,
+        parents: list[str],
+        author: str,
+        email: str,
+        date: str,
+        subject: str,
+        attribution: Attribution,
+        noted: bool = False,
+    ) -> None:
+        self.commit = commit
+        self.parents = parents
+        self.author = author
+        self.email = email
+        self.date = date
+        self.subject = subject
+        self.attribution = attribution
+        self.noted = noted
+        self.drafts: list[str] = []
+        self.inserted_words = 0
+        self.deleted_words = 0
 
     @property
     def round(self) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from draftctl.consultation.config import Config
 from draftctl.consultation.workspace import Workspace, decode_draft
@@ -23,11 +22,13 @@ _CONFLICT = re.compile(r"^<{7}(?: [^\n]*)?\n(?:.*\n)*?={7}\n(?:.*\n)*?>{7}(?: |$
 _SCISSORS = re.compile(r"^\S -{24} >8 -{24}$", re.MULTILINE)
 
 
-@dataclass
 class Recorded:
-    commit: str
-    drafts: list[str]
-    attribution: Attribution
+    __slots__ = ("attribution", "commit", "drafts")
+
+    def __init__(self, commit: str, drafts: list[str], attribution: Attribution) -> None:
+        self.commit = commit
+        self.drafts = drafts
+        self.attribution = attribution
 
 
 def build_attribution(
@@ -130,13 +131,15 @@ def commit_changes(
     return Recorded(commit, sorted(files), attribution)
 
 
-@dataclass
 class DraftChange:
-    draft: str
-    sections: list[list[str]] = field(default_factory=list)
-    inserted_words: int = 0
-    deleted_words: int = 0
-    state: str = "modified"
+    __slots__ = ("deleted_words", "draft", "inserted_words", "sections", "state")
+
+    def __init__(self, draft: str, state: str = "modified") -> None:
+        self.draft = draft
+        self.sections: list[list[str]] = []
+        self.inserted_words = 0
+        self.deleted_words = 0
+        self.state = state
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -166,9 +165,9 @@ def set_round_state(
         if state == "open":
             # Re-opening forgets the old closing date: `check` would fail every commit after it.
             closes = None if current.state == "closed" else current.closes
-            item = replace(current, state=state, opens=current.opens or day, closes=closes)
+            item = current.replace(state=state, opens=current.opens or day, closes=closes)
         else:
-            item = replace(current, state=state, closes=current.closes or day)
+            item = current.replace(state=state, closes=current.closes or day)
         _refuse_backwards(item)
         _put_round(doc, item)
         return item

@@ -4,7 +4,6 @@ cache when it has them, else counted by the engine (as `diff` counts them) and k
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from draftctl.consultation.cache import COUNTS, Cache, pack_counts, pair_key, unpack_counts
 from draftctl.consultation.workspace import Workspace, decode_draft
@@ -12,14 +11,22 @@ from draftctl.consultation.workspace import Workspace, decode_draft
 SHOW_PROGRESS = 20  # changes to count before a progress bar is worth showing
 
 
-@dataclass(frozen=True)
 class FileChange:
     """One file a commit changed: its blob before and after (None: added or deleted)."""
 
-    old_blob: str | None
-    new_blob: str | None
-    old_path: str | None
-    new_path: str | None
+    __slots__ = ("new_blob", "new_path", "old_blob", "old_path")
+
+    def __init__(
+        self,
+        old_blob: str | None,
+        new_blob: str | None,
+        old_path: str | None,
+        new_path: str | None,
+    ) -> None:
+        self.old_blob = old_blob
+        self.new_blob = new_blob
+        self.old_path = old_path
+        self.new_path = new_path
 
     @property
     def key(self) -> str:

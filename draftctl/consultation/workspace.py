@@ -6,16 +6,18 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
 
 from draftctl.consultation.config import CONFIG_FILE, Config, parse_config
 from draftctl.errors import AlreadyExists, DraftctlError, DraftError, NotADraftsRepository
 from draftctl.git.process import git_version, run_git
 from draftctl.git.repo import GitRepo, discover
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 WORKTREE = "WORKTREE"
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
@@ -23,13 +25,15 @@ _SYMLINK_MODE = "120000"
 _DRAFT_PART = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\- ]{0,127}")
 
 
-@dataclass
 class Workspace:
     """A git repository with draftctl.toml at its root."""
 
-    repo: GitRepo
-    config: Config
-    lineages: dict[str, Any] = field(default_factory=dict, repr=False)  # follow.lineage's cache
+    __slots__ = ("config", "lineages", "repo")
+
+    def __init__(self, repo: GitRepo, config: Config) -> None:
+        self.repo = repo
+        self.config = config
+        self.lineages: dict[str, Any] = {}  # follow.lineage's cache
 
     @property
     def top(self) -> Path:

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from draftctl.errors import DraftctlError, GitError, IdentityMissing, RepositoryBusy
@@ -243,13 +242,15 @@ def _remember(memo: Path, executable: str, version: tuple[int, int]) -> None:
             temp.unlink()
 
 
-@dataclass(frozen=True)
 class Identity:
     """Author/committer override, used by the sample replay to keep historical dates."""
 
-    name: str
-    email: str
-    date: str
+    __slots__ = ("date", "email", "name")
+
+    def __init__(self, name: str, email: str, date: str) -> None:
+        self.name = name
+        self.email = email
+        self.date = date
 
     def env(self) -> dict[str, str]:
         return {

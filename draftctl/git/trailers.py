@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from draftctl.textutil import lines_keeping_ends
 
 ROUND = "Consultation-Round"
@@ -17,15 +15,24 @@ _SCISSORS = "# ------------------------ >8 ------------------------\n"
 _SPACE = " \t\n\v\f\r"
 
 
-@dataclass
 class Attribution:
     """The attribution a commit (or a note about it) carries."""
 
-    round: str | None = None
-    prompted_by: list[str] = field(default_factory=list)
-    rationale: str | None = None
-    feedback: list[str] = field(default_factory=list)
-    action: str | None = None
+    __slots__ = ("action", "feedback", "prompted_by", "rationale", "round")
+
+    def __init__(
+        self,
+        round: str | None = None,
+        prompted_by: list[str] | None = None,
+        rationale: str | None = None,
+        feedback: list[str] | None = None,
+        action: str | None = None,
+    ) -> None:
+        self.round = round
+        self.prompted_by: list[str] = [] if prompted_by is None else prompted_by
+        self.rationale = rationale
+        self.feedback: list[str] = [] if feedback is None else feedback
+        self.action = action
 
     @classmethod
     def from_pairs(cls, pairs: list[tuple[str, str]]) -> Attribution:

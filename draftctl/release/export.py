@@ -10,7 +10,7 @@ GitHub-style slugs, made unique with `-2`, `-3`….
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -230,7 +230,7 @@ def _draft_at(ws: Workspace, commit: str, draft: str | None, rev: str) -> str:
     """The draft's path as the repository stood at `commit`: in the drafts folder that
     draftctl.toml named then (the digest covers that folder, whatever the config says now)."""
     folder = drafts_folder_at(ws, commit)
-    then = Workspace(ws.repo, replace(ws.config, drafts=folder))
+    then = Workspace(ws.repo, ws.config.replace(drafts=folder))
     drafts = [path for path, _ in draft_blobs(ws, commit)]
     if draft is not None:
         path = then.draft_path(draft)

@@ -8,7 +8,6 @@ message carries `Outcome-Of: NAME`; it belongs to that version and is never list
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 from draftctl.consultation.history import count_blobs, read_logs, read_notes
@@ -51,16 +50,26 @@ _FORMAT = "".join(
 )
 
 
-@dataclass
 class Outcome:
     """The decision recorded on a version: an `Outcome-Of` tag on the same commit."""
 
-    name: str
-    tag_object: str
-    commit: str
-    date: str
-    trailers: dict[str, list[str]]
-    signed: bool
+    __slots__ = ("commit", "date", "name", "signed", "tag_object", "trailers")
+
+    def __init__(
+        self,
+        name: str,
+        tag_object: str,
+        commit: str,
+        date: str,
+        trailers: dict[str, list[str]],
+        signed: bool,
+    ) -> None:
+        self.name = name
+        self.tag_object = tag_object
+        self.commit = commit
+        self.date = date
+        self.trailers = trailers
+        self.signed = signed
 
     @property
     def of(self) -> str:
@@ -94,20 +103,44 @@ class Outcome:
         }
 
 
-@dataclass
 class Version:
     """A named version of the drafts (and, once decided, its outcome)."""
 
-    name: str
-    tag_object: str
-    commit: str
-    date: str
-    subject: str
-    trailers: dict[str, str]
-    signed: bool
-    outcome: Outcome | None = None
-    all_trailers: dict[str, list[str]] = field(default_factory=dict)
-    tree: str = ""  # the tree of `commit`
+    __slots__ = (
+        "all_trailers",
+        "commit",
+        "date",
+        "name",
+        "outcome",
+        "signed",
+        "subject",
+        "tag_object",
+        "trailers",
+        "tree",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        tag_object: str,
+        commit: str,
+        date: str,
+        subject: str,
+        trailers: dict[str, str],
+        signed: bool,
+        all_trailers: dict[str, list[str]],
+        tree: str,  # the tree of `commit`
+    ) -> None:
+        self.name = name
+        self.tag_object = tag_object
+        self.commit = commit
+        self.date = date
+        self.subject = subject
+        self.trailers = trailers
+        self.signed = signed
+        self.outcome: Outcome | None = None
+        self.all_trailers = all_trailers
+        self.tree = tree
 
     @property
     def status(self) -> str | None:
@@ -169,7 +202,7 @@ def _parse(record: str) -> Version | Outcome | None:
     if STATUS.lower() not in trailers:
         return None
     first = {key: values[0] for key, values in trailers.items()}
-    return Version(name, tag_object, commit, date, subject, first, signed, None, trailers, parts[9])
+    return Version(name, tag_object, commit, date, subject, first, signed, trailers, parts[9])
 
 
 def read_tags(ws: Workspace) -> tuple[list[Version], list[Outcome]]:
@@ -211,16 +244,26 @@ def latest_version(ws: Workspace, at: str | None = None) -> Version | None:
     return None
 
 
-@dataclass
 class VersionEntry:
     """One row of `draftctl versions`: the version, and what changed since the one before."""
 
-    version: Version
-    previous: str | None
-    inserted_words: int
-    deleted_words: int
-    rounds: list[str]
-    commits: int
+    __slots__ = ("commits", "deleted_words", "inserted_words", "previous", "rounds", "version")
+
+    def __init__(
+        self,
+        version: Version,
+        previous: str | None,
+        inserted_words: int,
+        deleted_words: int,
+        rounds: list[str],
+        commits: int,
+    ) -> None:
+        self.version = version
+        self.previous = previous
+        self.inserted_words = inserted_words
+        self.deleted_words = deleted_words
+        self.rounds = rounds
+        self.commits = commits
 
     def as_json(self) -> dict[str, object]:
         return {

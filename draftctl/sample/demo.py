@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,7 +225,7 @@ def build_demo(target: Path, progress: Callable[[int, int], None] | None = None)
             progress(index, len(steps))
     ws = replay.workspace
     ws.repo.git("update-index", "--refresh")
-    return replace(ws)
+    return Workspace(ws.repo, ws.config)  # a fresh lineage cache
 
 
 NEXT_STEPS = """Next, inside {path}:
