@@ -11,6 +11,16 @@ from draftctl.engine._unicode_marks import MARK_RANGES, UNIDATA_VERSION
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|\s+|.", re.S)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
 _ASCII_SOLID = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|\S")
+# No combining mark lies below U+0300 or among the general punctuation (dashes, quotes, the
+# joiner: U+2000–U+206F). In a text of only those characters the mark classes below can never
+# match, so its patterns leave them out: they then compile in a fraction of a millisecond, not
+# several (the classes list some 300 ranges of marks), and match exactly the same tokens.
+_MARKLESS = re.compile(r"[\x00-\u02ff\u2000-\u206f]*")
+
+
+def _marks(text: str) -> bool:
+    """Whether `text` may hold a combining mark (False: it certainly holds none)."""
+    return _MARKLESS.fullmatch(text) is None
 
 
 def mark_ranges() -> tuple[tuple[int, int], ...]:
@@ -29,22 +39,24 @@ def mark_ranges() -> tuple[tuple[int, int], ...]:
 
 
 @cache
-def _mark_class() -> str:
-    """Regex class body of all combining marks."""
+def _mark_class(marks: bool = True) -> str:
+    """Regex class body of all combining marks ("" for a text without any)."""
+    if not marks:
+        return ""
     return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in mark_ranges())
 
 
 @cache
-def token_pattern() -> re.Pattern[str]:
+def token_pattern(marks: bool = True) -> re.Pattern[str]:
     """Words (with inner apostrophes and combining marks), whitespace runs, or other chars
     (an emoji sequence counts as one)."""
-    return re.compile(rf"{_unicode_solid()}|\s+", re.S)
+    return re.compile(rf"{_unicode_solid(marks)}|\s+", re.S)
 
 
 @cache
-def _unicode_solid() -> str:
-    word = rf"[\w{_mark_class()}]"
-    other = rf"[^\w\s{_mark_class()}]"
+def _unicode_solid(marks: bool = True) -> str:
+    word = rf"[\w{_mark_class(marks)}]"
+    other = rf"[^\w\s{_mark_class(marks)}]"
     tail = r"[\ufe0e\ufe0f\u20e3\U0001F3FB-\U0001F3FF]*"
     return (
         rf"{word}+(?:['’]{word}+)*|[\U0001F1E6-\U0001F1FF]{{2}}"
@@ -53,14 +65,14 @@ def _unicode_solid() -> str:
 
 
 @cache
-def _solid_pattern() -> re.Pattern[str]:
-    return re.compile(_unicode_solid(), re.S)
+def _solid_pattern(marks: bool = True) -> re.Pattern[str]:
+    return re.compile(_unicode_solid(marks), re.S)
 
 
 @cache
-def word_pattern() -> re.Pattern[str]:
+def word_pattern(marks: bool = True) -> re.Pattern[str]:
     """Matches the word tokens only."""
-    word = rf"[\w{_mark_class()}]"
+    word = rf"[\w{_mark_class(marks)}]"
     return re.compile(rf"{word}+(?:['’]{word}+)*")
 
 
@@ -68,7 +80,7 @@ def tokenize(text: str) -> list[str]:
     """Split text into word, whitespace and punctuation tokens that join back to `text`."""
     if text.isascii():
         return _ASCII_TOKEN.findall(text)
-    return token_pattern().findall(text)
+    return token_pattern(_marks(text)).findall(text)
 
 
 def solid_tokens(text: str) -> list[str]:
@@ -76,7 +88,7 @@ def solid_tokens(text: str) -> list[str]:
     is layout, never a change)."""
     if text.isascii():
         return _ASCII_SOLID.findall(text)
-    return _solid_pattern().findall(text)
+    return _solid_pattern(_marks(text)).findall(text)
 
 
 def word_flags(tokens: list[str], ascii_only: bool) -> list[bool]:
@@ -86,15 +98,16 @@ def word_flags(tokens: list[str], ascii_only: bool) -> list[bool]:
 
 
 @cache
-def _spaced_pattern(ascii_only: bool) -> re.Pattern[str]:
-    solid = _ASCII_SOLID.pattern if ascii_only else _unicode_solid()
+def _spaced_pattern(ascii_only: bool, marks: bool = True) -> re.Pattern[str]:
+    solid = _ASCII_SOLID.pattern if ascii_only else _unicode_solid(marks)
     return re.compile(rf"(\s*)({solid})", re.S)
 
 
 def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
     """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
     whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
-    pairs = _spaced_pattern(text.isascii()).findall(text)
+    ascii_only = text.isascii()
+    pairs = _spaced_pattern(ascii_only, not ascii_only and _marks(text)).findall(text)
     spaces = [ws for ws, _ in pairs]
     tokens = [tok for _, tok in pairs]
     used = sum(map(len, spaces)) + sum(map(len, tokens))
@@ -105,14 +118,14 @@ def count_words(text: str) -> int:
     """Number of words in `text`: the one count every command reports."""
     if text.isascii():
         return len(_ASCII_WORD.findall(text))
-    return len(word_pattern().findall(text))
+    return len(word_pattern(_marks(text)).findall(text))
 
 
 def is_word(token: str) -> bool:
     """Whether a token is a word (not punctuation or whitespace)."""
     if token.isascii():
         return _ASCII_WORD.fullmatch(token) is not None
-    return word_pattern().fullmatch(token) is not None
+    return word_pattern(_marks(token)).fullmatch(token) is not None
 
 
 def is_wordish(char: str) -> bool:
