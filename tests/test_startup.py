@@ -227,6 +227,31 @@ def test_git_is_asked_its_version_once_per_executable(drafts_repo: Path, tmp_pat
     assert status(env).returncode == 1 and log.read_text().count("asked") == 4
 
 
+def test_status_at_the_last_version_reads_no_log(drafts_repo: Path, tmp_path: Path) -> None:
+    """With HEAD at the last version there is no commit since it: status runs no `git log`
+    (nor reads the notes), and says the same as when it did."""
+    log = tmp_path / "commands"
+    real = shutil.which("git")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (folder / "git").chmod(0o755)
+    env = {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+    args = [sys.executable, "-m", "draftctl", "--repo", str(drafts_repo), "status"]
+    Cli(drafts_repo)("tag", "v1")
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0 and "Last version: v1" in done.stdout
+    assert "without a round" not in done.stdout
+    assert not [line for line in log.read_text().splitlines() if "log" in line.split()]
+    policy = drafts_repo / "drafts" / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
+    git(drafts_repo, "commit", "-qam", "Another")
+    log.unlink()
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    assert "1 commit without a round" in done.stdout and "Another" in done.stdout
+    assert [line for line in log.read_text().splitlines() if "log" in line.split()]
+
+
 def test_git_commands_side_by_side_answer_in_order_and_fail_as_one(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     git(tmp_path, "commit", "-q", "--allow-empty", "-m", "first")

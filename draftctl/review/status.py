@@ -14,8 +14,9 @@ def collect_status(ws: Workspace) -> dict[str, object]:
     head = ws.repo.head()
     last = latest_version(ws, head) if head else None
     revisions = [f"{last.commit}..{head}"] if last else [head or "HEAD"]
-    notes = read_notes(ws) if head else None
-    records = read_log(ws, revisions=revisions, words=False, notes=notes) if head else []
+    since = head is not None and (last is None or last.commit != head)  # commits to read
+    notes = read_notes(ws) if since else None
+    records = read_log(ws, revisions=revisions, words=False, notes=notes) if since else []
     unattributed = [
         {"commit": r.commit, "date": r.date, "author": r.author, "subject": r.subject}
         for r in records
