@@ -143,6 +143,7 @@ def test_status_of_an_edited_paragraph_needs_no_markdown_parser(drafts_repo: Pat
     names, out = imported_modules(drafts_repo, "status")
     assert "+1" in out and "Purpose" in out
     assert "markdown_it" not in names
+    assert not names & {"dataclasses", "inspect"}, "the engine's classes are plain classes"
     policy.write_text(text + "\n1. A recommendation.\n", "utf-8")
     names, out = imported_modules(drafts_repo, "status")
     assert "+3" in out and "markdown_it" in names, "a list is for markdown-it to read"

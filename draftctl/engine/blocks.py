@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
@@ -34,20 +33,35 @@ _NOT_PLAIN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Block:
     """One Markdown block and where it sits in the document."""
 
-    kind: str
-    raw: str
-    start: int
-    section: tuple[str, ...]
-    level: int = 0
-    key: str = ""
+    __slots__ = ("key", "kind", "level", "raw", "section", "start")
 
-    def __post_init__(self) -> None:
-        if not self.key and self.raw:
-            object.__setattr__(self, "key", block_key(self.raw))
+    def __init__(
+        self,
+        kind: str,
+        raw: str,
+        start: int,
+        section: tuple[str, ...],
+        level: int = 0,
+        key: str = "",
+    ) -> None:
+        self.kind = kind
+        self.raw = raw
+        self.start = start
+        self.section = section
+        self.level = level
+        self.key = key if key or not raw else block_key(raw)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.kind, self.raw, self.start, self.section, self.level, self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Block) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def end(self) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 import zlib
 from array import array
-from dataclasses import dataclass
 
 from draftctl.engine.moves import Move, find_moves
 from draftctl.engine.tokendiff import Coded, Differ, Op
@@ -21,16 +20,33 @@ MARK_BEFORE = 1  # the deletion starts mid-line: the kept token before it was to
 MARK_NEXT = 2  # the deletion ends mid-line or inside a paragraph: the next kept token was
 
 
-@dataclass(frozen=True)
 class Edit:
     """The token edit from one text to the next, with its moves and deletion marks."""
 
-    ops: tuple[Op, ...]
-    moves: tuple[Move, ...]
-    old_count: int
-    new_count: int
-    marks: tuple[int, ...]  # per deletion run, in order: MARK_BEFORE | MARK_NEXT bits
-    approximate: bool = False
+    def __init__(
+        self,
+        ops: tuple[Op, ...],
+        moves: tuple[Move, ...],
+        old_count: int,
+        new_count: int,
+        marks: tuple[int, ...],
+        approximate: bool = False,
+    ) -> None:
+        self.ops = ops
+        self.moves = moves
+        self.old_count = old_count
+        self.new_count = new_count
+        self.marks = marks  # per deletion run, in order: MARK_BEFORE | MARK_NEXT bits
+        self.approximate = approximate
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.ops, self.moves, self.old_count, self.new_count, self.marks, self.approximate)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Edit) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def fits(self) -> bool:
         """Whether the parts agree with each other (a damaged or foreign value does not)."""

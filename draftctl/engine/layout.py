@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from draftctl.engine.blocks import Block
 from draftctl.engine.model import BlockPair, Change, Segment
@@ -14,7 +13,6 @@ from draftctl.engine.tokens import count_words
 SPLIT_GAP_WORDS = 3  # equal words that separate two changes inside one block
 
 
-@dataclass
 class MoveLinks:
     """The FROM offset of the token behind each moved segment, by the segment's old offset
     (moved-from) and by its new offset (moved-to): the two places of one move are one change.
@@ -22,9 +20,15 @@ class MoveLinks:
     deleted text and ("new", new offset) for inserted text (a relabelled copy keeps both):
     their side and first and last token, so they count as the tokens and spaces they hold."""
 
-    by_old: dict[int, int] = field(default_factory=dict)
-    by_new: dict[int, int] = field(default_factory=dict)
-    runs: dict[tuple[str, int], tuple[Side, int, int]] = field(default_factory=dict)
+    def __init__(
+        self,
+        by_old: dict[int, int] | None = None,
+        by_new: dict[int, int] | None = None,
+        runs: dict[tuple[str, int], tuple[Side, int, int]] | None = None,
+    ) -> None:
+        self.by_old: dict[int, int] = {} if by_old is None else by_old
+        self.by_new: dict[int, int] = {} if by_new is None else by_new
+        self.runs: dict[tuple[str, int], tuple[Side, int, int]] = {} if runs is None else runs
 
     def run(self, seg: Segment) -> tuple[Side, int, int] | None:
         """The run of tokens `seg` stands for (None: one token or none)."""

@@ -3,25 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from draftctl.engine.blocks import Block
 from draftctl.engine.tokens import count_words
 
 # --- result objects ---------------------------------------------------------------------------
+# Plain classes, not dataclasses, in every module `status` imports: importing dataclasses
+# (with inspect) and generating each class's methods cost more than diffing one paragraph.
+# Values compare (and, when immutable, hash) by their fields.
 
 
-@dataclass(frozen=True, slots=True)
 class Segment:
     """A run of text that is equal on both sides, inserted or deleted."""
 
-    op: str
-    old: str
-    new: str
-    old_start: int
-    new_start: int
-    change_id: int | None = None
-    commit: str | None = None  # who inserted or deleted it (None: unchanged)
+    __slots__ = ("change_id", "commit", "new", "new_start", "old", "old_start", "op")
+
+    def __init__(
+        self,
+        op: str,
+        old: str,
+        new: str,
+        old_start: int,
+        new_start: int,
+        change_id: int | None = None,
+        commit: str | None = None,
+    ) -> None:
+        self.op = op
+        self.old = old
+        self.new = new
+        self.old_start = old_start
+        self.new_start = new_start
+        self.change_id = change_id
+        self.commit = commit  # who inserted or deleted it (None: unchanged)
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.op,
+            self.old,
+            self.new,
+            self.old_start,
+            self.new_start,
+            self.change_id,
+            self.commit,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Segment) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def with_op(self, op: str) -> Segment:
         """The same text under another op (dataclasses.replace is slow on hot paths)."""
@@ -35,16 +65,30 @@ class Segment:
         )
 
 
-@dataclass
 class Change:
     """One change a person would mark: a word-level edit region, a block run, or a move."""
 
-    id: int
-    kind: str
-    section: tuple[str, ...]
-    segments: list[Segment]
-    old_blocks: list[Block] = field(default_factory=list)
-    new_blocks: list[Block] = field(default_factory=list)
+    def __init__(
+        self,
+        id: int,
+        kind: str,
+        section: tuple[str, ...],
+        segments: list[Segment],
+        old_blocks: list[Block] | None = None,
+        new_blocks: list[Block] | None = None,
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.section = section
+        self.segments = segments
+        self.old_blocks: list[Block] = [] if old_blocks is None else old_blocks
+        self.new_blocks: list[Block] = [] if new_blocks is None else new_blocks
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.id, self.kind, self.section, self.segments, self.old_blocks, self.new_blocks)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Change) and self._key() == other._key()
 
     def own_segments(self) -> list[Segment]:
         """The insert and delete segments that belong to this change."""
@@ -97,15 +141,28 @@ def _span_text(segments: list[Segment], change_id: int, op: str, span: bool) -> 
     return " … ".join(run.strip() for run in runs if run.strip())
 
 
-@dataclass
 class BlockPair:
     """One step of the block alignment, in document order."""
 
-    op: str
-    old: Block | None
-    new: Block | None
-    change_id: int | None
-    segments: list[Segment]
+    def __init__(
+        self,
+        op: str,
+        old: Block | None,
+        new: Block | None,
+        change_id: int | None,
+        segments: list[Segment],
+    ) -> None:
+        self.op = op
+        self.old = old
+        self.new = new
+        self.change_id = change_id
+        self.segments = segments
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.op, self.old, self.new, self.change_id, self.segments)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BlockPair) and self._key() == other._key()
 
     @property
     def change_ids(self) -> list[int]:
@@ -114,15 +171,28 @@ class BlockPair:
         return list(ids)
 
 
-@dataclass
 class DocDiff:
     """The whole comparison: block alignment, changes, and whether time ran out."""
 
-    old: str
-    new: str
-    pairs: list[BlockPair]
-    changes: list[Change]
-    approximate: bool = False
+    def __init__(
+        self,
+        old: str,
+        new: str,
+        pairs: list[BlockPair],
+        changes: list[Change],
+        approximate: bool = False,
+    ) -> None:
+        self.old = old
+        self.new = new
+        self.pairs = pairs
+        self.changes = changes
+        self.approximate = approximate
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.old, self.new, self.pairs, self.changes, self.approximate)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocDiff) and self._key() == other._key()
 
     def old_segments(self) -> Iterator[Segment]:
         """Segments in old-document order (a moved block's old text is at its old place; at

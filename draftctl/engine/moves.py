@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
 
 from draftctl.engine.tokendiff import Coded, Differ, Op, normalized
 
@@ -14,16 +13,27 @@ MOVE_SIMILARITY = 0.6  # token overlap (Dice) above which a deleted and an inser
 MAX_MOVE_PAIRS = 20_000  # beyond this many candidate pairs only identical paragraphs are matched
 
 
-@dataclass(frozen=True)
 class Move:
     """Old tokens [old_start, +old_len) reappear at new [new_start, +new_len); `inner` is the
     token edit between the two."""
 
-    old_start: int
-    old_len: int
-    new_start: int
-    new_len: int
-    inner: tuple[Op, ...]
+    def __init__(
+        self, old_start: int, old_len: int, new_start: int, new_len: int, inner: tuple[Op, ...]
+    ) -> None:
+        self.old_start = old_start
+        self.old_len = old_len
+        self.new_start = new_start
+        self.new_len = new_len
+        self.inner = inner
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.old_start, self.old_len, self.new_start, self.new_len, self.inner)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Move) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 def _whole_chunks(ops: list[Op], side: Coded, op_kind: int) -> list[tuple[int, int, int]]:

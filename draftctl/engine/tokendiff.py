@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, filterfalse
 
@@ -87,18 +86,28 @@ def _char(n: int) -> str:
     return chr(n if n < 0xD800 else n + 0x800)
 
 
-@dataclass
 class Coded:
     """A text as chunks: per chunk its token codes; the chunk code string."""
 
-    text: str
-    raws: list[str]
-    tokens: list[str]
-    key: str
-    _starts: list[int] | None = None
-    _offsets: list[int] | None = None
-    _seps: list[bool] | None = None
-    _codes: str | None = None
+    def __init__(
+        self,
+        text: str,
+        raws: list[str],
+        tokens: list[str],
+        key: str,
+        _starts: list[int] | None = None,
+        _offsets: list[int] | None = None,
+        _seps: list[bool] | None = None,
+        _codes: str | None = None,
+    ) -> None:
+        self.text = text
+        self.raws = raws
+        self.tokens = tokens
+        self.key = key
+        self._starts = _starts
+        self._offsets = _offsets
+        self._seps = _seps
+        self._codes = _codes
 
     @property
     def codes(self) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, MutableMapping, Sequence
-from dataclasses import dataclass, field
 
 from draftctl.engine.edits import MARK_BEFORE, MARK_NEXT, Edit, compute_edit
 from draftctl.engine.moves import Move
@@ -22,19 +21,27 @@ from draftctl.engine.tokendiff import Coded, Coder, Differ, Op, coded
 Dead = tuple[int, int]  # (FROM token number, ordinal of the deleting commit)
 
 
-@dataclass
 class Step:
     """The draft after one commit of a first-parent history (or after the work-tree edits);
     a merge carries its merged branch's steps from the merge base. `source` is the text or a
     function that reads it, called only when the replay needs the text; `blob` (git's id of
     the text, when known) keys the remembered edits."""
 
-    commit: str
-    source: str | Callable[[], str]
-    side: tuple[Step, ...] = ()
-    side_base: str | None = None
-    blob: str | None = None
-    side_base_blob: str | None = None  # the merge base's blob, when known
+    def __init__(
+        self,
+        commit: str,
+        source: str | Callable[[], str],
+        side: tuple[Step, ...] = (),
+        side_base: str | None = None,
+        blob: str | None = None,
+        side_base_blob: str | None = None,
+    ) -> None:
+        self.commit = commit
+        self.source = source
+        self.side = side
+        self.side_base = side_base
+        self.blob = blob
+        self.side_base_blob = side_base_blob  # the merge base's blob, when known
 
     @property
     def text(self) -> str:
@@ -43,20 +50,32 @@ class Step:
         return self.source
 
 
-@dataclass
 class State:
     """One text of the history with the provenance of each of its tokens. `coded` is None
     until an edit has to be computed from this text; `step` then supplies it."""
 
-    coded: Coded | None
-    alive: list[int]
-    before: dict[int, tuple[Dead, ...]]
-    tail: tuple[Dead, ...] = ()
-    touched: dict[int, int] = field(default_factory=dict)  # entry → last commit deleting at it
-    moved: dict[int, tuple[int, int]] = field(default_factory=dict)  # FROM token → (mover,
-    # ordinal of the commit that later deleted it at its new place, or -1)
-    step: Step | None = None  # the text's step, for its blob and (lazily) its text
-    owned: bool = False  # `alive` was made by the replay: the next edit may change it in place
+    def __init__(
+        self,
+        coded: Coded | None,
+        alive: list[int],
+        before: dict[int, tuple[Dead, ...]],
+        tail: tuple[Dead, ...] = (),
+        touched: dict[int, int] | None = None,
+        moved: dict[int, tuple[int, int]] | None = None,
+        step: Step | None = None,
+        owned: bool = False,
+    ) -> None:
+        self.coded = coded
+        self.alive = alive
+        self.before = before
+        self.tail = tail
+        # entry → last commit deleting at it
+        self.touched: dict[int, int] = {} if touched is None else touched
+        # FROM token → (mover, ordinal of the commit that later deleted it at its new place,
+        # or -1)
+        self.moved: dict[int, tuple[int, int]] = {} if moved is None else moved
+        self.step = step  # the text's step, for its blob and (lazily) its text
+        self.owned = owned  # `alive` was made by the replay: the next edit may change it in place
 
     def dead(self) -> dict[int, int]:
         """FROM token number → ordinal of the commit that deleted it."""
@@ -66,16 +85,23 @@ class State:
         return found
 
 
-@dataclass
 class Weave:
     """The result of a replay: the final state and who every ordinal is."""
 
-    state: State
-    commits: list[str]  # ordinal → commit key, in replay order (merged branches first)
-    inserted: list[int]  # inserted token id → ordinal of the commit that inserted it
-    approximate: bool = False
-
-    origin: dict[int, int] = field(default_factory=dict)  # moved FROM token's new id → FROM token
+    def __init__(
+        self,
+        state: State,
+        commits: list[str],
+        inserted: list[int],
+        approximate: bool = False,
+        origin: dict[int, int] | None = None,
+    ) -> None:
+        self.state = state
+        self.commits = commits  # ordinal → commit key, in replay order (merged branches first)
+        self.inserted = inserted  # inserted token id → ordinal of the commit that inserted it
+        self.approximate = approximate
+        # moved FROM token's new id → FROM token
+        self.origin: dict[int, int] = {} if origin is None else origin
 
     def runs(self) -> list[tuple[int, int, int, int]]:
         """Every weave entry in order: a stretch of unchanged tokens as one row (FROM token, TO
@@ -133,17 +159,26 @@ def _dead_row(f: int, who: int, moved: dict[int, tuple[int, int]]) -> tuple[int,
 Memo = MutableMapping[tuple[str, str], Edit]  # (old blob, new blob) → the edit between them
 
 
-@dataclass
 class Replayer:
     """Replays steps; `memo` (optional) remembers edits by the blob ids of their two texts."""
 
-    differ: Differ = field(default_factory=Differ)
-    coder: Coder = field(default_factory=Coder)
-    commits: list[str] = field(default_factory=list)
-    inserted: list[int] = field(default_factory=list)
-    origin: dict[int, int] = field(default_factory=dict)
-    memo: Memo | None = None
-    approximate: bool = False
+    def __init__(
+        self,
+        differ: Differ | None = None,
+        coder: Coder | None = None,
+        commits: list[str] | None = None,
+        inserted: list[int] | None = None,
+        origin: dict[int, int] | None = None,
+        memo: Memo | None = None,
+        approximate: bool = False,
+    ) -> None:
+        self.differ: Differ = Differ() if differ is None else differ
+        self.coder: Coder = Coder() if coder is None else coder
+        self.commits: list[str] = [] if commits is None else commits
+        self.inserted: list[int] = [] if inserted is None else inserted
+        self.origin: dict[int, int] = {} if origin is None else origin
+        self.memo = memo
+        self.approximate = approximate
 
     def initial(self, text: str, blob: str | None = None, count: int | None = None) -> State:
         """The FROM state; with `count` (its token count, known from a remembered edit) the

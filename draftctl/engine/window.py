@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
 from draftctl.engine.blocks import parse_blocks, scanned
@@ -62,26 +61,45 @@ class Unsure(Exception):
     """The text holds a construct whose extent this module cannot tell: use the whole text."""
 
 
-@dataclass(frozen=True)
 class Gap:
     """An unchanged stretch left out: its text (the same on both sides), the heading blocks
     kept in its place, and where `kept` stands in the compressed FROM and TO texts."""
 
-    text: str
-    kept: str
-    old_at: int
-    new_at: int
-    scanner: bool = False  # whether the whole TO text is split by the line scanner
+    def __init__(
+        self, text: str, kept: str, old_at: int, new_at: int, scanner: bool = False
+    ) -> None:
+        self.text = text
+        self.kept = kept
+        self.old_at = old_at
+        self.new_at = new_at
+        self.scanner = scanner  # whether the whole TO text is split by the line scanner
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.text, self.kept, self.old_at, self.new_at, self.scanner)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Gap) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
-@dataclass(frozen=True)
 class Windows:
     """The compressed FROM and TO texts and the gaps cut out of them, in order."""
 
-    old: str
-    new: str
-    gaps: list[Gap]
-    scanner: tuple[bool, bool] = (False, False)  # how the whole texts are split into blocks
+    def __init__(
+        self, old: str, new: str, gaps: list[Gap], scanner: tuple[bool, bool] = (False, False)
+    ) -> None:
+        self.old = old
+        self.new = new
+        self.gaps = gaps
+        self.scanner = scanner  # how the whole texts are split into blocks
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.old, self.new, self.gaps, self.scanner)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Windows) and self._key() == other._key()
 
     @property
     def omitted(self) -> int:
@@ -329,14 +347,14 @@ def windowed_diff(old: str, new: str) -> DocDiff | None:
 # --- the engine's diff of the compressed texts, with the gaps put back -------------------------
 
 
-@dataclass
 class Omitted:
     """A gap in its place among the block pairs, with the engine's (unchanged) pairs of the
     headings it kept."""
 
-    gap: Gap
-    pairs: list[BlockPair]
-    placed: bool = False
+    def __init__(self, gap: Gap, pairs: list[BlockPair], placed: bool = False) -> None:
+        self.gap = gap
+        self.pairs = pairs
+        self.placed = placed
 
 
 def place_gaps(diff: DocDiff, found: Windows) -> list[BlockPair | Omitted] | None:

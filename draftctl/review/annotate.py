@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from draftctl.consultation.follow import lineage
 from draftctl.consultation.history import CommitRecord, read_log
@@ -121,7 +121,7 @@ class StepBuilder:
             return step
         side = self.steps(_first_parent_log(self.ws, self.path, base, second))
         base_text, base_blob = _text(self.ws, base, self.path), self.blob(base)
-        return replace(step, side=tuple(side), side_base=base_text, side_base_blob=base_blob)
+        return Step(step.commit, step.source, tuple(side), base_text, step.blob, base_blob)
 
 
 def annotate_range(
