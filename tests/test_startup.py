@@ -143,15 +143,16 @@ def test_status_of_an_edited_paragraph_needs_no_markdown_parser(drafts_repo: Pat
     names, out = imported_modules(drafts_repo, "status")
     assert "+1" in out and "Purpose" in out
     assert "markdown_it" not in names
-    assert not names & {"dataclasses", "inspect"}, "the engine's classes are plain classes"
+    assert not names & set(NOT_AT_START_UP), "the engine's classes are plain classes"
     policy.write_text(text + "\n1. A recommendation.\n", "utf-8")
     names, out = imported_modules(drafts_repo, "status")
     assert "+3" in out and "markdown_it" in names, "a list is for markdown-it to read"
 
 
 # Standard modules a piped listing has no use for: dataclasses brings inspect (and with it ast,
-# dis and tokenize), which cost more to import than reading the registry.
-NOT_AT_START_UP = ("dataclasses", "inspect", "ast", "dis")
+# dis and tokenize), typing and tomllib (with string) cost more to import than reading the
+# registry (`consultation/tomlread.py` reads the plain TOML draftctl writes).
+NOT_AT_START_UP = ("dataclasses", "inspect", "ast", "dis", "typing", "tomllib", "string")
 QUIET_COMMANDS = [
     ("round", "list", "--json"),
     ("stakeholder", "list"),
@@ -166,7 +167,8 @@ QUIET_COMMANDS = [
 @pytest.mark.parametrize("args", QUIET_COMMANDS, ids=" ".join)
 def test_a_listing_imports_no_dataclasses(drafts_repo: Path, args: tuple[str, ...]) -> None:
     """With a version, a feedback item and an attributed change (log's counts cached by a first
-    run), the piped listings and status of a clean tree import no dataclasses, nor inspect."""
+    run), the piped listings and status of a clean tree import no dataclasses, inspect, typing
+    or tomllib."""
     cli = Cli(drafts_repo)
     cli("feedback", "add", "--round", "evidence", "--stakeholder", "who", "--summary", "Cite")
     cli("tag", "v1")

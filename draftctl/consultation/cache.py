@@ -16,12 +16,13 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import draftctl
 
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
     import sqlite3
+    from typing import Any
 
     from draftctl.engine.edits import Edit
     from draftctl.git.repo import GitRepo

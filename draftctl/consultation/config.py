@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 
+from draftctl.consultation.tomlread import read_toml
 from draftctl.errors import ConfigError, UnknownId
 from draftctl.names import check_date, check_slug, check_text
 
@@ -192,12 +192,7 @@ def _parse_round(round_id: str, raw: dict[str, object]) -> Round:
 
 def parse_config(text: str) -> Config:
     """Parse and validate the text of draftctl.toml."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:  # tomllib recurses once per nested array or inline table
-        raise ConfigError(f"{CONFIG_FILE} nests arrays or tables too deeply to read") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {error}") from None
+    data = read_toml(text, CONFIG_FILE)
     head = data.get("draftctl", {})
     if not isinstance(head, dict):
         raise ConfigError(f"{CONFIG_FILE}: [draftctl] must be a table")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
@@ -11,6 +10,7 @@ from datetime import date
 from draftctl.consultation.config import Config
 from draftctl.consultation.config import _quote as toml_string
 from draftctl.consultation.tomledit import dump, iso_day, new_document, parse_document, set_values
+from draftctl.consultation.tomlread import read_toml
 from draftctl.consultation.workspace import Workspace, decode_draft, staged_write
 from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, UnknownId
 from draftctl.git.process import Identity
@@ -185,14 +185,7 @@ def _parse_item(item_id: str, raw: object) -> FeedbackItem:
 
 def parse_register(text: str) -> dict[str, FeedbackItem]:
     """Parse and validate the text of feedback.toml."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:  # tomllib recurses once per nested array or inline table
-        raise ConfigError(
-            f"{FEEDBACK_FILE} nests arrays or tables too deeply to read", _FIX_HINT
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{FEEDBACK_FILE} is not valid TOML: {error}", _FIX_HINT) from None
+    data = read_toml(text, FEEDBACK_FILE, _FIX_HINT)
     table = data.get("feedback", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{FEEDBACK_FILE}: [feedback] must be a table of items", _FIX_HINT)

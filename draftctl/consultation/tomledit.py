@@ -1,17 +1,20 @@
 """Round-trip edits of draftctl.toml and feedback.toml: comments, key order and unknown keys kept.
 
-People edit these files by hand. Reading stays with the fast standard `tomllib`; a command that
-changes the file parses it with `tomlkit` (imported only then), sets the few keys it means to
-change in place, and writes everything else back exactly as it was.
+People edit these files by hand. Reading is `tomlread` (its plain TOML, else `tomllib`); a
+command that changes the file parses it with `tomlkit` (imported only then), sets the few keys
+it means to change in place, and writes everything else back exactly as it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from draftctl.errors import ConfigError
+
+TYPE_CHECKING = False  # typing's flag, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 Value = str | date | list[str] | None
 
