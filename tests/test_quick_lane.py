@@ -31,12 +31,35 @@ def _typer_command(words: tuple[str, ...]) -> typer.main.TyperCommand:
 def test_every_quick_flag_is_the_same_flag_of_the_typer_command(words: tuple[str, ...]) -> None:
     entry = quick.QUICK[words]
     params = {param.name: param for param in _typer_command(words).params}
-    assert set(params) == {*entry.flags.values(), *entry.fixed}, "a parameter the lane lacks"
+    named = {*entry.flags.values(), *entry.values.values(), *entry.arguments, *entry.fixed}
+    assert set(params) == named, "a parameter the lane lacks"
     for flag, name in entry.flags.items():
         param = params[name]
         assert param.is_flag and flag in param.opts and param.default is False
     for name, value in entry.fixed.items():
         assert params[name].default == value and not params[name].is_flag
+
+
+@pytest.mark.parametrize("words", list(quick.QUICK), ids=" ".join)
+def test_every_quick_value_and_argument_is_that_of_the_typer_command(
+    words: tuple[str, ...],
+) -> None:
+    entry = quick.QUICK[words]
+    params = {param.name: param for param in _typer_command(words).params}
+    for option, name in entry.values.items():
+        param = params[name]
+        assert param.param_type_name == "option" and option in param.opts, option
+        assert not param.is_flag and not param.multiple and param.nargs == 1, option
+        assert param.default == entry.fixed.get(name), option  # None unless fixed says
+    for name, allowed in entry.choices.items():
+        assert tuple(params[name].type.choices) == allowed and params[name].type.case_sensitive
+    typer_arguments = [p for p in params.values() if p.param_type_name == "argument"]
+    assert tuple(p.name for p in typer_arguments) == entry.arguments
+    assert all(p.nargs == 1 and p.default is None for p in typer_arguments)
+    assert sum(p.required for p in typer_arguments) == entry.required
+    assert all(p.required for p in typer_arguments[: entry.required])
+    for argument, option, _ in entry.once:
+        assert argument in entry.arguments and option in entry.values.values()
 
 
 def test_the_global_flags_are_those_of_the_typer_app() -> None:
@@ -71,6 +94,30 @@ def test_the_global_flags_are_those_of_the_typer_app() -> None:
         ["-qq", "status"],
         ["log", "--round", "evidence-review", "--json"],
         ["log", "--section=Scope"],
+        ["diff", "--format", "JSON"],
+        ["diff", "--format", "pdf"],
+        ["diff", "--format"],
+        ["diff", "--format="],
+        ["diff", "--format", "json", "--format", "html"],
+        ["diff", "--stakeholder", "a", "--by", "b"],
+        ["diff", "--draft", "-q"],
+        ["diff", "--draft", ""],
+        ["diff", "--section", "--repo", "x"],
+        ["diff", "a", "b", "c"],
+        ["diff", "a", "--from", "b"],
+        ["diff", "--to", "b", "a", "b"],
+        ["diff", "-ofile"],
+        ["diff", "-o=file"],
+        ["diff", "-o", "-"],
+        ["diff", "--", "a"],
+        ["diff", "--help"],
+        ["diff", "--stat=1"],
+        ["diff", "--json"],
+        ["show"],
+        ["show", "a", "b"],
+        ["show", "-h", "a"],
+        ["show", "a", "--format", "json"],
+        ["show", "a", "--stat"],
         [],
     ],
     ids=repr,
@@ -85,6 +132,37 @@ def test_global_options_anywhere() -> None:
     parsed = quick.parse(["feedback", "list", "--open", "--repo=a b", "--json", "--open"])
     assert parsed is not None and parsed.repo == "a b"
     assert parsed.flags == {"open_only": True, "as_json": True}
+
+
+def test_values_and_arguments() -> None:
+    parsed = quick.parse(["diff", "v1", "--repo", "r", "--format=markdown", "-o", "a b.md", "HEAD"])
+    assert parsed is not None and parsed.command == ("diff",) and parsed.repo == "r"
+    assert parsed.values == {"fmt": "markdown", "out": "a b.md", "from_arg": "v1", "to_arg": "HEAD"}
+    given = quick.parameters(quick.QUICK[("diff",)], parsed)
+    assert given == {
+        "from_rev": "v1",
+        "to_rev": "HEAD",
+        "draft": None,
+        "round_id": None,
+        "by": None,
+        "section": None,
+        "fmt": "markdown",
+        "stat": False,
+        "out": "a b.md",
+    }
+    parsed = quick.parse(["diff", "--to", "HEAD", "--by", "x", "--stat", "--quiet"])
+    assert parsed is not None and parsed.switches == {"quiet"}
+    given = quick.parameters(quick.QUICK[("diff",)], parsed)
+    assert (given["from_rev"], given["to_rev"], given["by"], given["stat"]) == (
+        None,
+        "HEAD",
+        "x",
+        True,
+    )
+    assert given["fmt"] == "terminal"
+    parsed = quick.parse(["show", "HEAD~2", "--draft", "policy"])
+    assert parsed is not None
+    assert quick.parameters(quick.QUICK[("show",)], parsed) == {"rev": "HEAD~2", "draft": "policy"}
 
 
 def _both_lanes(repo: Path, args: list[str]) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
@@ -131,11 +209,32 @@ def test_both_lanes_print_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
         ["log", "--json"],
         ["log"],
         ["--repo", str(repo / "drafts"), "round", "list"],
+        ["diff"],
+        ["diff", "--format", "json"],
+        ["diff", "HEAD~2", "HEAD", "--format=markdown"],
+        ["diff", "--from", "HEAD~3", "--to", "HEAD", "--stat"],
+        ["diff", "HEAD~3", "--format", "html", "--no-color"],
+        ["diff", "--round", "evidence-review", "--format", "json", "--to", "HEAD"],
+        ["show", "HEAD"],
+        ["show", "HEAD~1", "--draft", draft.stem],
     ]
     for args in runs:
+        assert quick.parse(args) is not None, args
         quick_lane, typer_lane = _both_lanes(repo, args)
         assert quick_lane == typer_lane, args
         assert quick_lane[0] == 0 and quick_lane[1], args
+    refused = [
+        ["diff", "no-such-rev"],
+        ["diff", "HEAD", "--draft", "no-such-draft"],
+        ["diff", "--format", "docx"],
+        ["diff", "HEAD~1", "--round", "no-such-round", "--format", "json"],
+        ["show", "no-such-rev"],
+    ]
+    for args in refused:
+        assert quick.parse(args) is not None, args
+        quick_lane, typer_lane = _both_lanes(repo, args)
+        assert quick_lane == typer_lane, args
+        assert quick_lane[0] == 1 and quick_lane[2].startswith("error: "), args
 
 
 def test_both_lanes_refuse_alike(tmp_path: Path) -> None:
@@ -146,6 +245,8 @@ def test_both_lanes_refuse_alike(tmp_path: Path) -> None:
         ["status"],
         ["round", "list", "--json"],
         ["--repo", str(tmp_path / "none"), "versions"],
+        ["diff", "HEAD~1", "HEAD"],
+        ["show", "HEAD"],
     ):
         quick_lane, typer_lane = _both_lanes(plain, args)
         assert quick_lane == typer_lane, args

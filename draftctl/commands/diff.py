@@ -1,33 +1,14 @@
-"""Commands for reading changes: `diff` (the annotated redline) and `show` (one commit)."""
+"""Commands for reading changes: `diff` (the annotated redline) and `show` (one commit).
+
+Their bodies are in `reading.py`, which the quick lane (`quick.py`) runs without Typer."""
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 import typer
 
-from draftctl import output
-from draftctl.commands import options
-from draftctl.commands.context import workspace
-from draftctl.errors import DraftctlError
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from draftctl.consultation.config import Config
-    from draftctl.review.annotate import CommitView
-    from draftctl.review.result import AnnotatedDiff
-
-
-class Format(StrEnum):
-    terminal = "terminal"
-    markdown = "markdown"
-    html = "html"
-    json = "json"
-    docx = "docx"
+from draftctl.commands import options, reading
+from draftctl.commands.context import App
+from draftctl.commands.reading import Format
 
 
 def diff(
@@ -60,104 +41,9 @@ def diff(
 
     Example: draftctl diff v0.2 --round evidence-review --format html -o redline.html
     """
-    from draftctl.review.annotate import annotated_diff
-    from draftctl.review.filters import Filters
-
     from_rev = options.pick(from_arg, from_opt, "from")
     to_rev = options.pick(to_arg, to_opt, "to")
-    if fmt is Format.docx:
-        _check_docx(out)
-    ws = workspace(ctx)
-    with output.progress("replaying history") as progress:
-        result = annotated_diff(
-            ws, draft, from_rev, to_rev, Filters(round_id, by, section), progress
-        )
-    if stat:
-        _emit_stat(result, ws.config, out)
-    else:
-        _emit(result, ws.config, fmt, out)
-
-
-def _check_docx(out: str | None) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("draftctl.render.docx") is None:
-        raise DraftctlError(
-            "--format docx is not available in this installation of draftctl",
-            "use --format html or --format markdown",
-        )
-    if out is None or out == "-":
-        raise DraftctlError(
-            "--format docx writes a Word file, not text", "name the file with -o FILE.docx"
-        )
-
-
-def _emit(result: AnnotatedDiff, config: Config, fmt: Format, out: str | None) -> None:
-    if fmt is Format.terminal:
-        if out is None or out == "-":
-            _print(_terminal(result, config))
-        else:
-            from draftctl.render.terminal import terminal_text
-
-            output.write_result(terminal_text(result, config), out)
-    elif fmt is Format.markdown:
-        from draftctl.render.markdown import render_markdown
-
-        output.write_result(render_markdown(result, config), out)
-    elif fmt is Format.html:
-        from draftctl.render.html import render_html
-
-        output.write_result(render_html(result, config), out)
-    elif fmt is Format.json:
-        from draftctl.render.json import render_json
-
-        output.write_result(render_json(result), out, page=False)
-    else:
-        _write_docx(result, config, out or "")
-
-
-def _write_docx(result: AnnotatedDiff, config: Config, out: str) -> None:
-    from draftctl.consultation.workspace import write_output
-    from draftctl.render.docx import render_docx  # type: ignore[import-not-found,unused-ignore]
-
-    write_output(Path(out), render_docx(result, config))
-    output.notice(f"wrote {out}")
-
-
-def _emit_stat(result: AnnotatedDiff, config: Config, out: str | None) -> None:
-    from draftctl.render.stat import stat_tables
-    from draftctl.render.tables import print_table
-
-    tables = stat_tables(result, config)
-    if out is None or out == "-":
-        with output.paged():
-            for table in tables:
-                print_table(output.console(), table)
-        return
-    from draftctl.render.terminal import plain_text
-
-    output.write_result(plain_text(tables), out)
-
-
-def _terminal(result: AnnotatedDiff, config: Config) -> list[RenderableType]:
-    from draftctl.render.terminal import render_terminal
-
-    console = output.console()
-    plain = console.no_color or console.color_system is None
-    return render_terminal(result, config, plain=plain)
-
-
-def _print(items: list[RenderableType]) -> None:
-    """Print to stdout, through the pager at a terminal; piped lines carry no trailing blanks."""
-    with output.paged():
-        console = output.console()
-        with console.capture() as capture:
-            for item in items:
-                console.print(item)
-        text = capture.get()
-        if not console.is_terminal:
-            text = "".join(line.rstrip() + "\n" for line in text.splitlines())
-        sys.stdout.write(text)
+    reading.diff(App.of(ctx), from_rev, to_rev, draft, round_id, by, section, fmt, stat, out)
 
 
 def show(
@@ -171,45 +57,4 @@ def show(
 
     Example: draftctl show HEAD~2
     """
-    from draftctl.review.annotate import show_commit
-
-    ws = workspace(ctx)
-    with output.progress("replaying history") as progress:
-        view = show_commit(ws, rev, draft, progress)
-    items = _commit_header(view, ws.config)
-    for result in view.diffs:
-        items += ["", *_terminal(result, ws.config)]
-    if not view.diffs:
-        items.append("\nThis commit changes no draft.")
-    _print(items)
-
-
-def _commit_header(view: CommitView, config: Config) -> list[RenderableType]:
-    from rich.text import Text
-
-    from draftctl.git.trailers import without_attribution
-    from draftctl.render.terminal import visible
-    from draftctl.review.result import round_title
-
-    record = view.record
-    found = record.attribution
-    fields = [f"Author: {record.author} <{record.email}>", f"Date:   {record.date}"]
-    if found.round:
-        noted = "  (from a note)" if record.noted else ""
-        fields.append(f"Round:  {round_title(config, found.round)} ({found.round}){noted}")
-    else:
-        fields.append("Round:  none (unattributed)")
-    if found.prompted_by:
-        known = config.stakeholders
-        names = [known[p].name if p in known else p for p in found.prompted_by]
-        fields.append("Prompted by: " + ", ".join(names))
-    if found.rationale:
-        fields.append(f"Rationale: {found.rationale}")
-    if found.feedback:
-        fields.append("Feedback: " + ", ".join(found.feedback))
-    lines: list[RenderableType] = [Text(f"commit {record.commit}", style="yellow")]
-    lines += [Text(visible(field)) for field in fields]
-    message = without_attribution(view.message)  # shown once, parsed, in the fields above
-    body = "\n".join("    " + line for line in message.rstrip().splitlines())
-    lines.append(Text("\n" + visible(body)))
-    return lines
+    reading.show(App.of(ctx), rev, draft)
