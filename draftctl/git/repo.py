@@ -118,6 +118,13 @@ class GitRepo(CommitWriter, RefsAndRemotes):
         """The committer date of `commit`, ISO 8601."""
         return self.git("show", "-s", "--format=%cI", commit).strip()
 
+    def commit_dates(self, commits: list[str]) -> dict[str, str]:
+        """The committer date (ISO 8601) of each full commit id, in one git call."""
+        if not commits:
+            return {}
+        out = self.git("show", "-s", "--format=%H %cI", *dict.fromkeys(commits))
+        return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
     def merge_base(self, one: str, two: str) -> str | None:
         done = run_git(self.top, ["merge-base", one, two], check=False)
         return done.stdout.decode().strip() or None if done.returncode == 0 else None

@@ -92,14 +92,21 @@ class StepBuilder:
         self.ws = ws
         self.path = path
         self.known: dict[str, CommitRecord] = {}
+        self.found: dict[str, str | None] = {}  # commit → the draft's blob id there
         self.texts = texts or Texts(ws, path)
 
     def blob(self, commit: str | None) -> str | None:
         return self.blobs([commit])[0] if commit else None
 
     def blobs(self, commits: list[str]) -> list[str | None]:
-        names = lineage(self.ws, self.path)
-        return blob_ids(self.ws, [f"{c}:{names.at(c)}" for c in commits])
+        """The draft's blob id at each commit (None: not there), the ones not known yet asked
+        of git in one call."""
+        missing = [c for c in dict.fromkeys(commits) if c not in self.found]
+        if missing:
+            names = lineage(self.ws, self.path)
+            ids = blob_ids(self.ws, [f"{c}:{names.at(c)}" for c in missing])
+            self.found.update(zip(missing, ids, strict=True))
+        return [self.found[c] for c in commits]
 
     def steps(self, records: list[CommitRecord]) -> list[Step]:
         out = []
@@ -135,6 +142,7 @@ def annotate_range(
     """Replay the commits between FROM and TO and credit every change of the diff (edits the
     repository's cache holds are read, the others computed and kept)."""
     builder = StepBuilder(ws, path)
+    builder.blobs([*(r.commit for r in records), *filter(None, [frm.commit])])  # one git call
     steps = builder.steps(records)
     from_blob = builder.blob(frm.commit)
     from_text = builder.texts.text(from_blob)
@@ -153,10 +161,22 @@ def annotate_range(
     used = {k for ids in attributed.credits.values() for k in ids}
     credits = _credits(commit_metadata(ws, used, builder.known), used)
     result = build_result(path, frm, to, attributed, credits, placed)
-    result.from_date = ws.repo.commit_date(frm.commit) if frm.commit else ""
-    result.to_date = ws.repo.commit_date(to.commit) if to.commit else ""
-    result.date = stated_date(ws, to.commit)
+    _date(ws, result, frm, to)
     return result
+
+
+def _date(ws: Workspace, result: AnnotatedDiff, frm: Side, to: Side) -> None:
+    """The dates of FROM and TO and the day the result is as of (`stated_date`), from one
+    git call."""
+    tip = to.commit or ws.repo.head()
+    dates = ws.repo.commit_dates([c for c in (frm.commit, tip) if c])
+
+    def date(commit: str) -> str:
+        return dates.get(commit) or ws.repo.commit_date(commit)
+
+    result.from_date = date(frm.commit) if frm.commit else ""
+    result.to_date = date(to.commit) if to.commit else ""
+    result.date = source_date(date(tip) if tip else "")[:10]
 
 
 def _replayed(
