@@ -100,18 +100,18 @@ def word_flags(tokens: list[str], ascii_only: bool) -> list[bool]:
 @cache
 def _spaced_pattern(ascii_only: bool, marks: bool = True) -> re.Pattern[str]:
     solid = _ASCII_SOLID.pattern if ascii_only else _unicode_solid(marks)
-    return re.compile(rf"(\s*)({solid})", re.S)
+    return re.compile(rf"({solid})", re.S)
 
 
 def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
     """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
-    whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
+    whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text.
+
+    A solid token matches at every character that is not whitespace, so what lies between
+    two tokens is whitespace only: one split around the tokens gives both lists."""
     ascii_only = text.isascii()
-    pairs = _spaced_pattern(ascii_only, not ascii_only and _marks(text)).findall(text)
-    spaces = [ws for ws, _ in pairs]
-    tokens = [tok for _, tok in pairs]
-    used = sum(map(len, spaces)) + sum(map(len, tokens))
-    return spaces, tokens, text[used:]
+    parts = _spaced_pattern(ascii_only, not ascii_only and _marks(text)).split(text)
+    return parts[0:-1:2], parts[1::2], parts[-1]
 
 
 def count_words(text: str) -> int:
