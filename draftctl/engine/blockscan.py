@@ -198,7 +198,6 @@ class _Scanner:
     def _opener(self, i: int, line: str) -> bool:
         """Open a heading, fence, rule, quote, list item or HTML block at line i, if one starts."""
         marker = _MARKER.match(line)
-        html = _html_end(line, False)
         if ATX.match(line):
             self._start(i, "heading")
         elif _FENCE.match(line) and self._open_fence(line):
@@ -211,7 +210,7 @@ class _Scanner:
         elif marker and _indent(line) < 4:
             self.items = [[_item_content(line, marker), 0]]
             self._start(i, "item", "para")
-        elif html is not False:
+        elif (html := _html_end(line, False)) is not False:
             self._start(i, "html", "html" if not self._html_closes(line, html) else "")
             self.html_end = html if isinstance(html, re.Pattern) else None
         else:
