@@ -34,21 +34,27 @@ class Side:
         self.offset = list(accumulate(map(len, raws), initial=0))
         self._chunks: dict[int, _Chunk] = {}
         self._last: _Chunk = (0, 0, [], [], [])
+        self._before: _Chunk = self._last
 
     def counts(self) -> list[int]:
         """The token count of each chunk."""
         return list(map(sub, self.first[1:], self.first[:-1]))
 
     def _chunk(self, k: int) -> _Chunk:
-        """The chunk holding token k: its token numbers [first, end), tokens and offsets."""
+        """The chunk holding token k: its token numbers [first, end), tokens and offsets (the
+        two chunks asked about last are at hand: a stretch is read at both its ends)."""
         last = self._last
         if last[0] <= k < last[1]:
             return last
+        before = self._before
+        if before[0] <= k < before[1]:
+            self._before, self._last = last, before
+            return before
         c = bisect_right(self.first, k) - 1
         found = self._chunks.get(c)
         if found is None:
             found = self._chunks[c] = self._split(c)
-        self._last = found
+        self._before, self._last = last, found
         return found
 
     def _split(self, c: int) -> _Chunk:
