@@ -13,7 +13,6 @@ from draftctl.engine.attribution import AttributedDiff, Step, attribute
 from draftctl.engine.model import BlockPair
 from draftctl.engine.window import Omitted, place_gaps, windows
 from draftctl.errors import DraftctlError, DraftError
-from draftctl.release.versions import latest_version
 from draftctl.review.filters import Filters, apply_filters
 from draftctl.review.result import AnnotatedDiff, Credit, Side, build_result
 from draftctl.textutil import source_date
@@ -64,6 +63,8 @@ def resolve_range(
         )
     tip = to.commit or ws.repo.head()
     if from_rev is None:
+        from draftctl.release.versions import latest_version  # only FROM's default needs it
+
         version = latest_version(ws, at=tip) if tip else None
         if version is not None:
             from_rev, start = version.name, version.commit
