@@ -66,7 +66,7 @@ def lineage(ws: Workspace, path: str) -> Lineage:
 
 def _renames(ws: Workspace, path: str) -> list[Rename]:
     """Renames of `path` and its earlier names, newest first, read with one `git log --follow`."""
-    if ws.repo.head() is None:
+    if not ws.repo.has_commits():
         return []
     out = ws.repo.git(
         "log", "--follow", "-M", "--first-parent", "--diff-filter=R", "--name-status", "-z",

@@ -231,7 +231,7 @@ def read_log(
     with `words`, each commit's words (counted per pair of blobs, cached in the repository).
     A caller reading many ranges passes `notes` (`read_notes`) once it knows HEAD exists."""
     if notes is None:
-        if ws.repo.head() is None:
+        if not ws.repo.has_commits():
             return []
         notes = read_notes(ws)
     mark = os.urandom(16).hex()

@@ -98,7 +98,7 @@ class Workspace:
         return sorted(found)
 
     def committed_drafts(self, rev: str = "HEAD") -> list[str]:
-        if self.repo.head() is None:
+        if not self.repo.has_commits():
             return []
         return self.drafts_at(rev)
 

@@ -26,6 +26,7 @@ class RepoCore:
         self.git_dir = git_dir
         self.common_dir = common_dir
         self._cat: CatFile | None = None
+        self._born = False  # HEAD was seen naming a commit (a run never unborns a branch)
 
     # -- running git -------------------------------------------------------------------
 
@@ -57,6 +58,12 @@ class RepoCore:
 
     def head(self) -> str | None:
         return self.rev_parse("HEAD")
+
+    def has_commits(self) -> bool:
+        """Whether HEAD names a commit; once it has, git is not asked again in this run."""
+        if not self._born:
+            self._born = self.head() is not None
+        return self._born
 
     def branch(self) -> str | None:
         done = run_git(self.top, ["symbolic-ref", "-q", "HEAD"], check=False)
