@@ -6,7 +6,10 @@ engine at module level; what a command needs it imports when it runs.
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +54,7 @@ def diff(
     if fmt == Format.docx:
         _check_docx(out)
     ws = app.workspace()
-    with output.progress("replaying history") as progress:
+    with output.progress("replaying history") as progress, _no_cycle_collection():
         result = annotated_diff(
             ws, draft, from_rev, to_rev, Filters(round_id, by, section), progress
         )
@@ -59,6 +62,22 @@ def diff(
         _emit_stat(result, ws.config, out)
     else:
         _emit(result, ws.config, Format(fmt), out)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The engine makes hundreds of thousands of small lists and tuples and next to no
+    reference cycles (15 objects for a 5 MB diff); the cycle collector's passes over them cost
+    ~5% of a large diff for nothing, so it rests while the engine runs (reference counting
+    still frees the rest) and collects as usual afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _check_docx(out: str | None) -> None:
@@ -148,7 +167,7 @@ def show(app: App, rev: str, draft: str | None) -> None:
     from draftctl.review.annotate import show_commit
 
     ws = app.workspace()
-    with output.progress("replaying history") as progress:
+    with output.progress("replaying history") as progress, _no_cycle_collection():
         view = show_commit(ws, rev, draft, progress)
     items = _commit_header(view, ws.config)
     for result in view.diffs:
