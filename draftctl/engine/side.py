@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from operator import add, sub
+from operator import sub
 
-from draftctl.engine.tokendiff import Coded, Coder, chunk_spans, coded, split_chunks
+from draftctl.engine.tokendiff import Coded, Coder, chunk_parts, coded, split_chunks
 
 _Chunk = tuple[int, int, list[str], list[int], list[int]]  # first, end, tokens, starts, ends
 
@@ -58,11 +58,10 @@ class Side:
         return found
 
     def _split(self, c: int) -> _Chunk:
-        spaces, tokens, _ = chunk_spans(self.raws[c])
-        widths = map(add, map(len, spaces), map(len, tokens))
-        ends = list(accumulate(widths, initial=self.offset[c]))[1:]
-        starts = list(map(sub, ends, map(len, tokens)))
-        return (self.first[c], self.first[c] + len(tokens), tokens, starts, ends)
+        parts = chunk_parts(self.raws[c])  # space, token, space, token, …, trailing space
+        at = list(accumulate(map(len, parts), initial=self.offset[c]))  # where each begins
+        tokens = parts[1::2]
+        return (self.first[c], self.first[c] + len(tokens), tokens, at[1:-1:2], at[2::2])
 
     def token(self, k: int) -> str:
         chunk = self._chunk(k)

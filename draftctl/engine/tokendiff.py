@@ -18,7 +18,7 @@ from itertools import accumulate, filterfalse
 
 from diff_match_patch import diff_match_patch
 
-from draftctl.engine.tokens import solid_tokens, spaced_tokens
+from draftctl.engine.tokens import solid_tokens, spaced_parts
 
 try:  # the C++ port is a dependency; the pure-Python path is kept and tested identical
     import fast_diff_match_patch as _fast
@@ -165,7 +165,14 @@ class Coded:
 @lru_cache(maxsize=4096)
 def chunk_spans(raw: str) -> tuple[list[str], list[str], str]:
     """`spaced_tokens` of one chunk, kept for the chunks asked about most recently."""
-    return spaced_tokens(raw)
+    parts = chunk_parts(raw)
+    return parts[0:-1:2], parts[1::2], parts[-1]
+
+
+@lru_cache(maxsize=4096)
+def chunk_parts(raw: str) -> list[str]:
+    """`spaced_parts` of one chunk, kept for the chunks asked about most recently."""
+    return spaced_parts(raw)
 
 
 @lru_cache(maxsize=4096)

@@ -105,13 +105,18 @@ def _spaced_pattern(ascii_only: bool, marks: bool = True) -> re.Pattern[str]:
 
 def spaced_tokens(text: str) -> tuple[list[str], list[str], str]:
     """The non-whitespace tokens of `text`, the whitespace before each, and the trailing
-    whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text.
+    whitespace: spaces[0] + tokens[0] + spaces[1] + ... + trailing == text."""
+    parts = spaced_parts(text)
+    return parts[0:-1:2], parts[1::2], parts[-1]
+
+
+def spaced_parts(text: str) -> list[str]:
+    """[space, token, space, token, …, trailing space]: `spaced_tokens` interleaved.
 
     A solid token matches at every character that is not whitespace, so what lies between
-    two tokens is whitespace only: one split around the tokens gives both lists."""
+    two tokens is whitespace only: one split around the tokens gives both."""
     ascii_only = text.isascii()
-    parts = _spaced_pattern(ascii_only, not ascii_only and _marks(text)).split(text)
-    return parts[0:-1:2], parts[1::2], parts[-1]
+    return _spaced_pattern(ascii_only, not ascii_only and _marks(text)).split(text)
 
 
 def count_words(text: str) -> int:
