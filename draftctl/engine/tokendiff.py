@@ -14,7 +14,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from itertools import accumulate, filterfalse
+from itertools import accumulate, filterfalse, repeat
+from operator import contains
 
 from diff_match_patch import diff_match_patch
 
@@ -179,7 +180,9 @@ def chunk_parts(raw: str) -> list[str]:
 def _line_starts(raw: str) -> list[bool]:
     """For each token of a chunk, whether a line break precedes it (the first: always)."""
     spaces = chunk_spans(raw)[0]
-    return [True, *("\n" in ws or "\r" in ws for ws in spaces[1:])]
+    if "\r" in raw:
+        return [True, *("\n" in ws or "\r" in ws for ws in spaces[1:])]
+    return [True, *map(contains, spaces[1:], repeat("\n"))]  # "\n" in ws, looped in C
 
 
 def coded(text: str, coder: Coder) -> Coded:
