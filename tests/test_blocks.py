@@ -309,11 +309,12 @@ def test_a_large_document_is_split_by_the_line_scanner_and_rebuilds() -> None:
     assert {"heading", "paragraph", "item", "row"} <= {b.kind for b in parsed}
 
 
-# --- plain text: headings and paragraphs only, which both parsers cut alike -------------------
+# --- plain text: headings, paragraphs and simple bullets, which both parsers cut alike ---------
 
 # Every line a plain text may hold, and first characters that may open another block.
 LINE_SOUP = [*"#>-*+_=|`~:[]()<>!/\\ \t1.a\x00\x0b\x0c\x1c\x85\u2028\xa0", "é", "مر", "**"]
 LINE_SOUP += ["word", "- ", "1. ", "```", "---", "<div>", "| a |", "|---|", "# ", "####### "]
+LINE_SOUP += ["- ", "  ", "- ", "  ", "- ", "    ", "-", " "]  # bullets and continuations
 LINE_SOUP += ["***", "___", "_ _ _", "a | b", "|--|--|", ":-", "~~~", "<!--", "[a]: /u", "\\#"]
 soup_line = st.lists(st.sampled_from(LINE_SOUP), max_size=12).map("".join)
 
@@ -332,7 +333,10 @@ def test_a_plain_text_is_cut_alike_by_both_parsers(lines: list[str], end: bool) 
 @pytest.mark.parametrize(
     "text",
     [
-        "Text\n- item\n",
+        "- - nested\n",
+        "-  item\n",
+        "-\titem\n",
+        "- item\n   three spaces\n",
         "Text\n\n1. item\n",
         "Text\n2) item\n",
         "> quote\n",
@@ -360,15 +364,35 @@ def test_text_that_may_hold_other_blocks_is_not_plain(text: str) -> None:
     assert not plain(text)
 
 
+words = st.sampled_from(["word", "(a)", "*em*", "**b**", "é", "a | b", "x:", "“q”", "_u_", "#"])
+words |= st.sampled_from(["- ", "> ", "`c`", "<b>", "[l]", "1.", "a-b"])
+bullet_line = st.tuples(
+    st.sampled_from(["- ", "  ", "", "", "#" * 2 + " "]), st.lists(words, min_size=1, max_size=4)
+).map(lambda p: p[0] + " ".join(p[1]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(bullet_line, st.sampled_from(["", "  "])), min_size=1, max_size=16))
+def test_plain_bullet_lists_are_cut_alike_by_both_parsers(lines: list[str]) -> None:
+    """Bullets, their continuation lines, paragraphs, headings and blank lines in any order."""
+    text = "\n".join(lines) + "\n"
+    split = lines_without_ends(text)
+    if plain(text):
+        assert scan_starts(split) == markdown_it_starts(split)
+
+
 def test_plain_text_needs_no_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(lines: list[str], first: int = 0) -> list[tuple[int, str]]:
         raise AssertionError("markdown-it was asked")
 
     monkeypatch.setattr(blocks, "markdown_it_starts", boom)
     text = "# A\n\n*Draft* for **decision**\n(not adopted)\n\n## B ##\n\n“Quoted” text | a\n"
+    text += "- one\n  more\n\n- two\n"
     assert [(b.kind, b.section) for b in parse_blocks(text, scanner=False)] == [
         ("heading", ("A",)),
         ("paragraph", ("A",)),
         ("heading", ("A", "B")),
         ("paragraph", ("A", "B")),
+        ("item", ("A", "B")),
+        ("item", ("A", "B")),
     ]

@@ -133,10 +133,11 @@ def test_status_imports_no_word_or_html_rendering(drafts_repo: Path) -> None:
 
 
 def test_status_of_an_edited_paragraph_needs_no_markdown_parser(drafts_repo: Path) -> None:
-    """Headings and paragraphs around the change: both block parsers agree, so the line
-    scanner cuts them and markdown-it is never imported."""
+    """Headings, paragraphs and bullets around the change: both block parsers agree, so the
+    line scanner cuts them and markdown-it is never imported."""
     policy = drafts_repo / "drafts" / "policy.md"
     text = "# Test policy\n\n## Purpose\n\n*State* what this policy is for.\n\n## Scope\n\nAll.\n"
+    text += "\n- A bullet\n  and its second line.\n- Another.\n"
     policy.write_text(text, "utf-8")
     git(drafts_repo, "commit", "-qam", "A plain draft")
     policy.write_text(text.replace("this policy", "this new policy"), "utf-8")

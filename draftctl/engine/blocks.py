@@ -25,12 +25,12 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _NL = r"(?:\r\n|\r|\n)"
 _FRONT_MATTER = re.compile(rf"---[ \t]*{_NL}(?:[^\r\n]*{_NL})*?(?:---|\.\.\.)[ \t]*(?:{_NL}|$)")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-# A line that is neither blank, an ATX heading, nor plain paragraph text: its first character
-# may open a block (indent, quote, list, rule, setext line, fence, HTML, reference, table
-# delimiter, escape, list number); `*` and `_` only begin emphasis when a mark follows them.
-_NOT_PLAIN = re.compile(
-    r"^(?![ \t]*$|#{1,6}(?:[ \t]|$)|[^\s#>\-+*=_`~<\[|:\\\d]|[*_]+[^\s*_])", re.MULTILINE
-)
+# A line that is neither blank, an ATX heading, nor plain text — at the margin, after a `- `
+# bullet, or indented two spaces as a bullet's continuation — whose first character opens no
+# other block (indent, quote, list, rule, setext line, fence, HTML, reference, table delimiter,
+# escape, list number); `*` and `_` only begin emphasis when a mark follows them.
+_PLAIN_START = r"(?:[^\s#>\-+*=_`~<\[|:\\\d]|[*_]+[^\s*_])"
+_NOT_PLAIN = re.compile(rf"^(?![ \t]*$|#{{1,6}}(?:[ \t]|$)|(?:- |  )?{_PLAIN_START})", re.MULTILINE)
 
 
 class Block:
@@ -109,9 +109,9 @@ def parse_blocks(text: str, scanner: bool | None = None) -> list[Block]:
 
 
 def plain(text: str) -> bool:
-    """Whether every line of `text` is blank, an ATX heading or plain paragraph text: then
-    both parsers cut it alike (headings, and paragraphs between blank lines), so the line
-    scanner does it without importing markdown-it."""
+    """Whether every line of `text` is blank, an ATX heading or plain text (of a paragraph, or
+    of a `- ` bullet list item and its two-space continuation lines): then both parsers cut it
+    alike, so the line scanner does it without importing markdown-it."""
     return "\r" not in text and _NOT_PLAIN.search(text) is None
 
 
