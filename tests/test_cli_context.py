@@ -103,3 +103,31 @@ def test_debug_lets_the_error_through_and_plain_runs_print_one_line(cli: Cli) ->
     assert "Traceback" not in plain.err
     debug = CliRunner().invoke(app, ["--repo", str(cli.repo), "--debug", "round", "show", "nosuch"])
     assert isinstance(debug.exception, DraftctlError)
+
+
+def _git_children() -> dict[int, str]:
+    """This process's live `git` children (read from /proc): their command lines by pid."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            line = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and line.startswith("git "):
+            found[int(stat.parent.name)] = line
+    return found
+
+
+def test_a_run_inside_a_longer_process_leaves_no_git_reader_behind(
+    drafts_repo: Path, cli: Cli
+) -> None:
+    # the persistent `cat-file --batch` a command opens ends with the command, not with the
+    # process hosting it (a test session, a script calling the app)
+    (drafts_repo / "drafts" / "policy.md").write_text("# Test policy\n\nA first line.\n")
+    cli("commit", "--round", "evidence", "-m", "First line")
+    before = _git_children()
+    for args in (["diff", "HEAD~1", "HEAD"], ["blame"], ["show", "HEAD"], ["log"], ["status"]):
+        cli(*args)
+    left = {pid: line for pid, line in _git_children().items() if pid not in before}
+    assert left == {}

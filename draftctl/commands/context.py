@@ -18,11 +18,12 @@ class App:
     """The global options of one run that commands read (`--repo`, `--debug`), set by the
     callback in cli.py; `--quiet`, `--no-pager` and colour go to `output.configure`."""
 
-    __slots__ = ("debug", "repo")
+    __slots__ = ("debug", "opened", "repo")
 
     def __init__(self, repo: Path | None = None, debug: bool = False) -> None:
         self.repo = repo
         self.debug = debug
+        self.opened: list[Workspace] = []  # closed when the run ends (`close`)
 
     @classmethod
     def of(cls, ctx: typer.Context) -> App:
@@ -38,7 +39,15 @@ class App:
         """The drafts repository named by --repo or found from the current folder."""
         from draftctl.consultation.workspace import open_workspace
 
-        return open_workspace(self.repo)
+        opened = open_workspace(self.repo)
+        self.opened.append(opened)
+        return opened
+
+    def close(self) -> None:
+        """End the git processes the run's repositories keep open (a process's exit would; a
+        run inside a longer-lived process, such as a test, must not leave them behind)."""
+        while self.opened:
+            self.opened.pop().repo.close()
 
 
 def start(repo: Path | None, debug: bool, no_color: bool, quiet: bool, no_pager: bool) -> App:

@@ -43,6 +43,8 @@ class DraftctlGroup(TyperGroup):
                 raise
             output.error(problem.message, problem.hint)
             raise typer.Exit(int(problem.exit_code)) from None
+        finally:
+            App.of(ctx).close()
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_globals(self, ctx, args))
