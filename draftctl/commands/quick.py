@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from draftctl.commands.context import App, start
+from draftctl.values import Value
 
 TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ QUICK: dict[tuple[str, ...], Quick] = {
 }
 
 
-class Parsed:
+class Parsed(Value):
     """A command line the quick lane runs."""
 
     __slots__ = ("command", "flags", "repo", "switches", "values")
@@ -120,14 +121,8 @@ class Parsed:
         self.flags = flags
         self.values = values or {}
 
-    def _fields(self) -> tuple[object, ...]:
-        return (self.command, self.repo, self.switches, self.flags, self.values)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Parsed) and self._fields() == other._fields()
-
     def __repr__(self) -> str:
-        return f"Parsed{self._fields()!r}"
+        return f"Parsed{self._key()!r}"
 
 
 def parse(args: list[str]) -> Parsed | None:

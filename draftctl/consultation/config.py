@@ -8,6 +8,7 @@ from datetime import date
 from draftctl.consultation.tomlread import read_toml
 from draftctl.errors import ConfigError, UnknownId
 from draftctl.names import check_date, check_slug, check_text
+from draftctl.values import Frozen, Value
 
 CONFIG_FILE = "draftctl.toml"
 ROUND_STATES = ("planned", "open", "closed")
@@ -15,14 +16,15 @@ DEFAULT_LANGUAGE = "en-GB"
 
 TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any
+    pass
 
 # The registry's records are plain classes, not dataclasses: a listing reads them on every
 # run, and importing dataclasses (with inspect) and generating their methods costs more than
-# the rest of reading the registry. They are values: compared and hashed by their fields.
+# the rest of reading the registry. They are values (`draftctl.values`): compared and hashed by
+# their fields.
 
 
-class Stakeholder:
+class Stakeholder(Frozen):
     __slots__ = ("id", "kind", "name")
 
     def __init__(self, id: str, name: str, kind: str | None = None) -> None:
@@ -30,20 +32,11 @@ class Stakeholder:
         self.name = name
         self.kind = kind
 
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Stakeholder) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "kind": self.kind}
 
 
-class Round:
+class Round(Frozen):
     __slots__ = ("closes", "id", "method", "opens", "stakeholders", "state", "title")
 
     def __init__(
@@ -64,19 +57,6 @@ class Round:
         self.stakeholders = stakeholders
         self.method = method
 
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Round) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def replace(self, **changes: Any) -> Round:
-        """A copy with `changes` to its fields (as dataclasses.replace)."""
-        return Round(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
-
     def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
@@ -89,7 +69,7 @@ class Round:
         }
 
 
-class Config:
+class Config(Value):
     __slots__ = ("drafts", "language", "name", "rounds", "stakeholders", "word_authors")
 
     def __init__(
@@ -107,16 +87,6 @@ class Config:
         self.stakeholders: dict[str, Stakeholder] = {} if stakeholders is None else stakeholders
         self.language = language
         self.word_authors: dict[str, str] = {} if word_authors is None else word_authors
-
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Config) and self._key() == other._key()
-
-    def replace(self, **changes: Any) -> Config:
-        """A copy with `changes` to its fields (as dataclasses.replace)."""
-        return Config(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
 
     @property
     def lang(self) -> str:

@@ -16,6 +16,7 @@ from draftctl.errors import ConfigError, DraftctlError, NothingToCommit, Unknown
 from draftctl.git.process import Identity
 from draftctl.git.trailers import Attribution, format_message
 from draftctl.names import FEEDBACK_ID, FEEDBACK_MAX, check_slug, check_text
+from draftctl.values import Frozen
 
 TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIX_HINT = f"fix {FEEDBACK_FILE} (plain TOML) or restore it with `git checkout {FEEDBACK_FILE}`"
 
 
-class FeedbackItem:
+class FeedbackItem(Frozen):
     """One piece of stakeholder feedback and what the drafting team made of it (a value,
     compared by its fields; a plain class: `feedback list` need not import dataclasses)."""
 
@@ -67,19 +68,6 @@ class FeedbackItem:
         self.status = status
         self.response = response
         self.responded = responded
-
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FeedbackItem) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def replace(self, **changes: Any) -> FeedbackItem:
-        """A copy with `changes` to its fields (as dataclasses.replace)."""
-        return FeedbackItem(**{**dict(zip(self.__slots__, self._key(), strict=True)), **changes})
 
     @property
     def is_open(self) -> bool:

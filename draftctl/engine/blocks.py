@@ -7,6 +7,7 @@ from functools import cache
 from itertools import accumulate
 
 from draftctl.engine.blockscan import ATX, SETEXT, scan_starts
+from draftctl.values import Frozen
 
 TYPE_CHECKING = False  # typing's flag, without importing typing at run time
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ _PLAIN_START = r"(?:[^\s#>\-+*=_`~<\[|:\\\d]|[*_]+[^\s*_])"
 _NOT_PLAIN = re.compile(rf"^(?![ \t]*$|#{{1,6}}(?:[ \t]|$)|(?:- |  )?{_PLAIN_START})", re.MULTILINE)
 
 
-class Block:
+class Block(Frozen):
     """One Markdown block and where it sits in the document."""
 
     __slots__ = ("key", "kind", "level", "raw", "section", "start")
@@ -56,12 +57,6 @@ class Block:
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.raw, self.start, self.section, self.level, self.key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Block) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     @property
     def end(self) -> int:

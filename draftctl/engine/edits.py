@@ -15,12 +15,13 @@ from array import array
 
 from draftctl.engine.moves import Move, find_moves
 from draftctl.engine.tokendiff import Coded, Differ, Op
+from draftctl.values import Frozen
 
 MARK_BEFORE = 1  # the deletion starts mid-line: the kept token before it was touched
 MARK_NEXT = 2  # the deletion ends mid-line or inside a paragraph: the next kept token was
 
 
-class Edit:
+class Edit(Frozen):
     """The token edit from one text to the next, with its moves and deletion marks."""
 
     def __init__(
@@ -41,12 +42,6 @@ class Edit:
 
     def _key(self) -> tuple[object, ...]:
         return (self.ops, self.moves, self.old_count, self.new_count, self.marks, self.approximate)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Edit) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def fits(self) -> bool:
         """Whether the parts agree with each other (a damaged or foreign value does not)."""

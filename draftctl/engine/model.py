@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from draftctl.engine.blocks import Block
 from draftctl.engine.tokens import count_words
+from draftctl.values import Frozen, Value
 
 # --- result objects ---------------------------------------------------------------------------
 # Plain classes, not dataclasses, in every module `status` imports: importing dataclasses
@@ -13,7 +14,7 @@ from draftctl.engine.tokens import count_words
 # Values compare (and, when immutable, hash) by their fields.
 
 
-class Segment:
+class Segment(Frozen):
     """A run of text that is equal on both sides, inserted or deleted."""
 
     __slots__ = ("change_id", "commit", "new", "new_start", "old", "old_start", "op")
@@ -47,12 +48,6 @@ class Segment:
             self.commit,
         )
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Segment) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
     def with_op(self, op: str) -> Segment:
         """The same text under another op (dataclasses.replace is slow on hot paths)."""
         return Segment(
@@ -65,7 +60,7 @@ class Segment:
         )
 
 
-class Change:
+class Change(Value):
     """One change a person would mark: a word-level edit region, a block run, or a move."""
 
     def __init__(
@@ -86,9 +81,6 @@ class Change:
 
     def _key(self) -> tuple[object, ...]:
         return (self.id, self.kind, self.section, self.segments, self.old_blocks, self.new_blocks)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Change) and self._key() == other._key()
 
     def own_segments(self) -> list[Segment]:
         """The insert and delete segments that belong to this change."""
@@ -141,7 +133,7 @@ def _span_text(segments: list[Segment], change_id: int, op: str, span: bool) -> 
     return " … ".join(run.strip() for run in runs if run.strip())
 
 
-class BlockPair:
+class BlockPair(Value):
     """One step of the block alignment, in document order."""
 
     def __init__(
@@ -161,9 +153,6 @@ class BlockPair:
     def _key(self) -> tuple[object, ...]:
         return (self.op, self.old, self.new, self.change_id, self.segments)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, BlockPair) and self._key() == other._key()
-
     @property
     def change_ids(self) -> list[int]:
         """Every change that touches this pair, in order."""
@@ -171,7 +160,7 @@ class BlockPair:
         return list(ids)
 
 
-class DocDiff:
+class DocDiff(Value):
     """The whole comparison: block alignment, changes, and whether time ran out."""
 
     def __init__(
@@ -190,9 +179,6 @@ class DocDiff:
 
     def _key(self) -> tuple[object, ...]:
         return (self.old, self.new, self.pairs, self.changes, self.approximate)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, DocDiff) and self._key() == other._key()
 
     def old_segments(self) -> Iterator[Segment]:
         """Segments in old-document order (a moved block's old text is at its old place; at

@@ -7,13 +7,14 @@ from bisect import bisect_left
 from collections import Counter
 
 from draftctl.engine.tokendiff import Coded, Differ, Op, normalized
+from draftctl.values import Frozen
 
 MOVE_MIN_TOKENS = 4  # shorter paragraphs only move when their tokens are identical
 MOVE_SIMILARITY = 0.6  # token overlap (Dice) above which a deleted and an inserted one are a move
 MAX_MOVE_PAIRS = 20_000  # beyond this many candidate pairs only identical paragraphs are matched
 
 
-class Move:
+class Move(Frozen):
     """Old tokens [old_start, +old_len) reappear at new [new_start, +new_len); `inner` is the
     token edit between the two."""
 
@@ -28,12 +29,6 @@ class Move:
 
     def _key(self) -> tuple[object, ...]:
         return (self.old_start, self.old_len, self.new_start, self.new_len, self.inner)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Move) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
 
 def _whole_chunks(ops: list[Op], side: Coded, op_kind: int) -> list[tuple[int, int, int]]:

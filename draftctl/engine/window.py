@@ -24,6 +24,7 @@ from draftctl.engine.blocks import parse_blocks, scanned
 from draftctl.engine.diff import diff_blocks
 from draftctl.engine.model import BlockPair, DocDiff
 from draftctl.engine.tokendiff import Differ
+from draftctl.values import Frozen, Value
 
 MIN_GAP = 1_000  # shortest unchanged stretch worth leaving out (characters)
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -61,7 +62,7 @@ class Unsure(Exception):
     """The text holds a construct whose extent this module cannot tell: use the whole text."""
 
 
-class Gap:
+class Gap(Frozen):
     """An unchanged stretch left out: its text (the same on both sides), the heading blocks
     kept in its place, and where `kept` stands in the compressed FROM and TO texts."""
 
@@ -77,14 +78,8 @@ class Gap:
     def _key(self) -> tuple[object, ...]:
         return (self.text, self.kept, self.old_at, self.new_at, self.scanner)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Gap) and self._key() == other._key()
 
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-
-class Windows:
+class Windows(Value):
     """The compressed FROM and TO texts and the gaps cut out of them, in order."""
 
     def __init__(
@@ -97,9 +92,6 @@ class Windows:
 
     def _key(self) -> tuple[object, ...]:
         return (self.old, self.new, self.gaps, self.scanner)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Windows) and self._key() == other._key()
 
     @property
     def omitted(self) -> int:
